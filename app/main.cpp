@@ -1,0 +1,43 @@
+// The `moonring` command line. Subcommands arrive with the layers that implement them.
+#include <cstdio>
+#include <cstring>
+#include <string_view>
+
+#include "runtime/runtime.hpp"
+
+namespace {
+
+int usage(FILE* out) {
+  std::fputs(
+      "usage: moonring <command> [options]\n"
+      "\n"
+      "commands:\n"
+      "  version     print the version and the runtime backend that this machine gets\n"
+      "  help        this text\n",
+      out);
+  return out == stderr ? 2 : 0;
+}
+
+int version() {
+  moonring::RuntimeConfig config;
+  config.cores = 1;
+  auto rt = moonring::Runtime::start(config);
+  if (!rt) {
+    std::fprintf(stderr, "moonring: %s\n", rt.error().message().c_str());
+    return 1;
+  }
+  std::printf("moonring 0.1.0 (runtime backend: %s)\n",
+              std::string(moonring::to_string((*rt)->backend_kind())).c_str());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) return usage(stderr);
+  std::string_view command = argv[1];
+  if (command == "version" || command == "--version") return version();
+  if (command == "help" || command == "--help" || command == "-h") return usage(stdout);
+  std::fprintf(stderr, "moonring: unknown command '%s'\n", argv[1]);
+  return usage(stderr);
+}

@@ -1,0 +1,162 @@
+// The per-core event loop: run ready tasks, deliver messages, fire timers, wait for the kernel.
+#include "runtime/core.hpp"
+
+#include <algorithm>
+#include <atomic>
+
+#include "runtime/runtime.hpp"
+
+namespace moonring {
+
+namespace {
+thread_local Core* tls_current_core = nullptr;
+}
+
+Core::Core(Runtime& runtime, unsigned id, std::unique_ptr<Backend> backend)
+    : runtime_(runtime), id_(id), backend_(std::move(backend)) {
+  root_context_.token = stop_.token();
+}
+
+Core::~Core() = default;
+
+Core* Core::current() noexcept {
+  return tls_current_core;
+}
+
+void Core::post(Message m) {
+  Core* from = current();
+  if (from == this) {
+    local_messages_.push_back(std::move(m));
+    return;
+  }
+  if (from && &from->runtime_ == &runtime_) {
+    from->outbound_[id_]->push(std::move(m));
+  } else {
+    foreign_.push(std::move(m));
+  }
+  // Pairs with the fence before sleeping in run(): either the target sees the message before
+  // it sleeps, or we see it sleeping and wake it.
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  if (sleeping_.load(std::memory_order_relaxed)) backend_->wake();
+}
+
+void Core::root_started(RootNode* root) {
+  root->index = roots_.size();
+  roots_.push_back(root);
+}
+
+void Core::root_finished(RootNode* root) {
+  RootNode* last = roots_.back();
+  roots_[root->index] = last;
+  last->index = root->index;
+  roots_.pop_back();
+}
+
+bool Core::has_messages() const {
+  if (!local_messages_.empty() || foreign_.maybe_nonempty()) return true;
+  for (const auto& q : inbound_)
+    if (q && !q->empty()) return true;
+  return false;
+}
+
+bool Core::drain_messages() {
+  std::size_t ran = 0;
+  auto run_one = [&](Message& m) {
+    context_ = &root_context_;
+    m();
+    ++ran;
+  };
+  for (auto& q : inbound_)
+    if (q) q->drain(run_one);
+  if (foreign_.maybe_nonempty())
+    for (Message& m : foreign_.take()) run_one(m);
+  while (!local_messages_.empty()) {
+    auto batch = std::exchange(local_messages_, {});
+    for (Message& m : batch) run_one(m);
+  }
+  // Our own surplus into full queues of other cores.
+  for (std::size_t to = 0; to < outbound_.size(); ++to) {
+    SpscQueue* q = outbound_[to];
+    if (q && q->has_overflow()) {
+      q->flush_overflow();
+      runtime_.core(static_cast<unsigned>(to)).backend().wake();
+    }
+  }
+  return ran > 0;
+}
+
+void Core::fire_timers() {
+  if (timers_.empty()) return;
+  auto now = Clock::now();
+  while (!timers_.empty() && timers_.top()->deadline <= now) {
+    TimerEntry* e = timers_.pop();
+    e->on_fire(e);
+  }
+}
+
+std::chrono::nanoseconds Core::next_timeout() const {
+  using std::chrono::nanoseconds;
+  Clock::time_point until = Clock::time_point::max();
+  if (!timers_.empty()) until = timers_.top()->deadline;
+  if (stopping_) until = std::min(until, grace_deadline_);
+  if (until == Clock::time_point::max()) return nanoseconds(-1);
+  auto now = Clock::now();
+  return until <= now ? nanoseconds(0) : std::chrono::duration_cast<nanoseconds>(until - now);
+}
+
+void Core::begin_stop() {
+  if (stopping_) return;
+  stopping_ = true;
+  grace_deadline_ = Clock::now() + runtime_.config().shutdown_grace;
+  stop_.cancel();  // every root's ambient token: outstanding operations are cancelled
+}
+
+void Core::destroy_remaining_roots() {
+  // Only reached with no kernel operation and no pool job in flight, so no frame dropped here
+  // owns memory that something else is still writing into.
+  while (!roots_.empty()) {
+    RootNode* r = roots_.back();
+    roots_.pop_back();
+    r->handle.destroy();
+  }
+  ready_.clear();
+}
+
+void Core::run() {
+  tls_current_core = this;
+  for (;;) {
+    drain_messages();
+    // Run what is ready now; what these tasks make ready waits for the next turn, so I/O and
+    // messages are never starved.
+    for (std::size_t n = ready_.size(); n > 0 && !ready_.empty(); --n) {
+      Ready r = ready_.front();
+      ready_.pop_front();
+      context_ = r.context;
+      r.handle.resume();
+    }
+    context_ = &root_context_;
+    fire_timers();
+
+    if (stopping_ && ready_.empty() && !has_messages() && external_ == 0 &&
+        backend_->in_flight() == 0) {
+      if (roots_.empty()) break;
+      if (Clock::now() >= grace_deadline_) {
+        destroy_remaining_roots();
+        break;
+      }
+    }
+
+    auto timeout = ready_.empty() ? next_timeout() : std::chrono::nanoseconds(0);
+    if (timeout.count() != 0) {
+      sleeping_.store(true, std::memory_order_relaxed);
+      std::atomic_thread_fence(std::memory_order_seq_cst);
+      if (has_messages()) timeout = std::chrono::nanoseconds(0);
+    }
+    backend_->wait(timeout);
+    sleeping_.store(false, std::memory_order_relaxed);
+  }
+  // Messages that arrive from now on are dropped with the core.
+  tls_current_core = nullptr;
+}
+
+}  // namespace moonring
