@@ -34,10 +34,8 @@ void Core::post(Message m) {
   } else {
     foreign_.push(std::move(m));
   }
-  // Pairs with the fence before sleeping in run(): either the target sees the message before
-  // it sleeps, or we see it sleeping and wake it.
-  std::atomic_thread_fence(std::memory_order_seq_cst);
-  if (sleeping_.load(std::memory_order_relaxed)) backend_->wake();
+  uint32_t old = signal_.fetch_or(kHasMessages, std::memory_order_acq_rel);
+  if ((old & kSleeping) && !(old & kHasMessages)) backend_->wake();
 }
 
 void Core::root_started(RootNode* root) {
@@ -125,6 +123,7 @@ void Core::destroy_remaining_roots() {
 void Core::run() {
   tls_current_core = this;
   for (;;) {
+    if (signal_.load(std::memory_order_relaxed) != 0) signal_.exchange(0, std::memory_order_acq_rel);
     drain_messages();
     // Run what is ready now; what these tasks make ready waits for the next turn, so I/O and
     // messages are never starved.
@@ -148,12 +147,10 @@ void Core::run() {
 
     auto timeout = ready_.empty() ? next_timeout() : std::chrono::nanoseconds(0);
     if (timeout.count() != 0) {
-      sleeping_.store(true, std::memory_order_relaxed);
-      std::atomic_thread_fence(std::memory_order_seq_cst);
-      if (has_messages()) timeout = std::chrono::nanoseconds(0);
+      uint32_t old = signal_.fetch_or(kSleeping, std::memory_order_acq_rel);
+      if ((old & kHasMessages) || has_messages()) timeout = std::chrono::nanoseconds(0);
     }
     backend_->wait(timeout);
-    sleeping_.store(false, std::memory_order_relaxed);
   }
   // Messages that arrive from now on are dropped with the core.
   tls_current_core = nullptr;

@@ -98,7 +98,12 @@ class Core {
   // inbound_[from]: messages from core `from` to this core (single producer each).
   std::vector<std::unique_ptr<SpscQueue>> inbound_;
   ForeignInbox foreign_;
-  std::atomic<bool> sleeping_{false};
+  // Sleep/wake handshake with senders, as bits of one atomic so that every change is a single
+  // read-modify-write in one total order: a sender either sees the core asleep and wakes it, or
+  // the core sees the message bit before it sleeps.
+  static constexpr uint32_t kSleeping = 1;
+  static constexpr uint32_t kHasMessages = 2;
+  std::atomic<uint32_t> signal_{0};
 
   std::vector<RootNode*> roots_;
   std::size_t external_ = 0;

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what moonring needs from Debian's packages. Idempotent and quiet when everything is
+# already there; run as root (or with sudo available).
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev clang-format
+  # libraries (DESIGN.md: use the well-kept library first)
+  liburing-dev libasio-dev nlohmann-json3-dev libsimdjson-dev catch2 liblua5.4-dev
+  # what the tests and benchmarks run: taskset (util-linux), ss (iproute2), python3
+  util-linux iproute2 python3
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+echo "install-deps: installing ${missing[*]}"
+sudo_cmd=()
+[[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
