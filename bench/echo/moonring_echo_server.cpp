@@ -29,8 +29,12 @@ Task<void> serve_connection(TcpStream stream, bench::EchoMode mode) {
       }
       std::ptrdiff_t used = bench::append_echo_replies(mode, in, out);
       if (used == bench::kBadRequest) co_return;
-      std::string rest(in.data() + used, in.size() - static_cast<std::size_t>(used));
-      pending.swap(rest);
+      auto rest = in.subspan(static_cast<std::size_t>(used));
+      if (in.data() == pending.data()) {
+        pending.erase(0, static_cast<std::size_t>(used));  // keep the allocation
+      } else {
+        pending.assign(rest.data(), rest.size());
+      }
     }
     if (out.empty()) continue;
     auto sent = co_await stream.send_all(std::as_bytes(std::span(out.data(), out.size())));

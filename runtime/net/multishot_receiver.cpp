@@ -17,8 +17,8 @@ MultishotReceiver::MultishotReceiver(Core* core, int fd, std::string name)
   fallback_.user = this;
 }
 
-MultishotReceiver::Awaiter MultishotReceiver::receive(CancellationToken token) {
-  return Awaiter(this, std::move(token));
+MultishotReceiver::Awaiter MultishotReceiver::receive() {
+  return Awaiter(this);
 }
 
 void MultishotReceiver::arm() {
@@ -128,6 +128,7 @@ void MultishotReceiver::Awaiter::on_cancel(void* p) {
 }
 
 Result<BufferLease> MultishotReceiver::Awaiter::await_resume() {
+  if (!r_) return errno_error(EBADF, "receive on a closed stream");
   registration_.reset();
   if (r_->has_news()) return r_->take();
   return runtime_error(RuntimeErrc::cancelled, "receive " + r_->name_);

@@ -23,7 +23,8 @@ class MultishotReceiver {
   MultishotReceiver& operator=(const MultishotReceiver&) = delete;
 
   class Awaiter;
-  Awaiter receive(CancellationToken token);
+  // Cancelled by the ambient token of the task that awaits it.
+  Awaiter receive();
   // What has already arrived, without waiting (an empty lease when nothing has).
   BufferLease try_receive();
 
@@ -64,8 +65,13 @@ class MultishotReceiver {
 
 class MultishotReceiver::Awaiter {
  public:
-  Awaiter(MultishotReceiver* r, CancellationToken token) : r_(r), token_(std::move(token)) {}
-  bool await_ready() noexcept { return r_->has_news() || token_.cancelled(); }
+  // A null receiver: the stream is closed, and awaiting gives that error at once.
+  explicit Awaiter(MultishotReceiver* r) : r_(r) {}
+  bool await_ready() noexcept {
+    if (!r_ || r_->has_news()) return true;
+    token_ = r_->core_->token();  // the awaiting task's token, read when it awaits
+    return token_.cancelled();
+  }
   void await_suspend(std::coroutine_handle<> h) noexcept;
   Result<BufferLease> await_resume();
 
@@ -75,5 +81,7 @@ class MultishotReceiver::Awaiter {
   CancellationToken token_;
   CancelRegistration registration_;
 };
+
+using MultishotReceiverAwaiter = MultishotReceiver::Awaiter;
 
 }  // namespace moonring

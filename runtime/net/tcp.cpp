@@ -8,7 +8,6 @@
 #include <utility>
 
 #include "runtime/io_op.hpp"
-#include "runtime/net/multishot_receiver.hpp"
 
 namespace moonring {
 
@@ -56,10 +55,10 @@ Task<Result<TcpStream>> TcpStream::connect(SocketAddress to, SocketOptions optio
   co_return stream;
 }
 
-Task<Result<BufferLease>> TcpStream::receive() {
-  if (fd_ < 0) co_return errno_error(EBADF, "receive " + name_);
+MultishotReceiverAwaiter TcpStream::receive() {
+  if (fd_ < 0) return MultishotReceiverAwaiter(nullptr);
   if (!receiver_) receiver_ = new MultishotReceiver(Core::current(), fd_, name_);
-  co_return co_await receiver_->receive(current_token());
+  return receiver_->receive();
 }
 
 BufferLease TcpStream::try_receive() {

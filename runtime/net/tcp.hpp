@@ -10,6 +10,7 @@
 
 #include "runtime/buffer_lease.hpp"
 #include "runtime/net/address.hpp"
+#include "runtime/net/multishot_receiver.hpp"
 #include "runtime/net/socket_options.hpp"
 #include "runtime/result.hpp"
 #include "runtime/stream.hpp"
@@ -32,7 +33,8 @@ class TcpStream : public FdStream {
   // The next bytes that arrived, in a buffer of the core's pool (the kernel picks it: no copy,
   // and one armed receive serves every arrival). An empty lease means the peer closed. Keep
   // leases short: the pool is shared by the core's connections.
-  Task<Result<BufferLease>> receive();
+  // Not a coroutine: a hot path, so awaiting it allocates no frame.
+  MultishotReceiverAwaiter receive();
   // Bytes that have already arrived, without waiting: an empty lease when there are none. Lets
   // a server answer everything that is queued in one write.
   BufferLease try_receive();
