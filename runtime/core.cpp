@@ -83,6 +83,12 @@ bool Core::drain_messages() {
   return ran > 0;
 }
 
+bool Core::has_outbound_overflow() const {
+  for (const SpscQueue* q : outbound_)
+    if (q && q->has_overflow()) return true;
+  return false;
+}
+
 void Core::fire_timers() {
   if (timers_.empty()) return;
   auto now = Clock::now();
@@ -123,7 +129,8 @@ void Core::destroy_remaining_roots() {
 void Core::run() {
   tls_current_core = this;
   for (;;) {
-    if (signal_.load(std::memory_order_relaxed) != 0) signal_.exchange(0, std::memory_order_acq_rel);
+    if (signal_.load(std::memory_order_relaxed) != 0)
+      signal_.exchange(0, std::memory_order_acq_rel);
     drain_messages();
     // Run what is ready now; what these tasks make ready waits for the next turn, so I/O and
     // messages are never starved.
@@ -146,6 +153,10 @@ void Core::run() {
     }
 
     auto timeout = ready_.empty() ? next_timeout() : std::chrono::nanoseconds(0);
+    // Our surplus for a full queue needs another turn even if nothing wakes us: come back soon.
+    if (has_outbound_overflow() &&
+        (timeout.count() < 0 || timeout > std::chrono::microseconds(100)))
+      timeout = std::chrono::microseconds(100);
     if (timeout.count() != 0) {
       uint32_t old = signal_.fetch_or(kSleeping, std::memory_order_acq_rel);
       if ((old & kHasMessages) || has_messages()) timeout = std::chrono::nanoseconds(0);

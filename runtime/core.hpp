@@ -83,6 +83,7 @@ class Core {
 
   bool drain_messages();
   bool has_messages() const;
+  bool has_outbound_overflow() const;
   void fire_timers();
   std::chrono::nanoseconds next_timeout() const;
   void destroy_remaining_roots();

@@ -23,7 +23,7 @@ MultishotReceiver::Awaiter MultishotReceiver::receive() {
 
 void MultishotReceiver::arm() {
   if (multishot_.in_flight || fallback_.in_flight || eof_ || error_) return;
-  core_->backend().submit(multishot_);
+  if (core_->backend().submit(multishot_)) on_multishot(&multishot_);  // done at once
 }
 
 void MultishotReceiver::start_fallback() {
@@ -32,7 +32,7 @@ void MultishotReceiver::start_fallback() {
   fallback_buffer_ = std::make_unique<std::byte[]>(size);
   fallback_.buf = fallback_buffer_.get();
   fallback_.len = size;
-  core_->backend().submit(fallback_);
+  if (core_->backend().submit(fallback_)) on_fallback(&fallback_);  // done at once
 }
 
 void MultishotReceiver::wake_waiter() {
