@@ -116,11 +116,18 @@ auto Runtime::block_on(F&& make_task, unsigned index) ->
          spawn_root(detail::invoke_owned(std::move(fn)), Notifier(shared),
                     Core::current()->stop_token(), nullptr);
        }));
-  std::unique_lock lock(shared->mutex);
-  shared->cv.wait(lock, [&] { return shared->finished; });
-  if (!shared->outcome.has_value())
+  Outcome<T> outcome;
+  {
+    std::unique_lock lock(shared->mutex);
+    shared->cv.wait(lock, [&] { return shared->finished; });
+    // Taken out here, so an exception object is released on this thread only (its reference
+    // count lives in uninstrumented libstdc++, which ThreadSanitizer cannot see).
+    outcome = std::move(shared->outcome);
+    shared->outcome = Outcome<T>{};
+  }
+  if (!outcome.has_value())
     throw std::runtime_error("block_on: the runtime stopped before the task finished");
-  return std::move(shared->outcome).take();
+  return std::move(outcome).take();
 }
 
 }  // namespace moonring
