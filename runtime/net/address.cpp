@@ -2,6 +2,9 @@
 #include "runtime/net/address.hpp"
 
 #include <arpa/inet.h>
+#include <sys/un.h>
+
+#include <cstddef>
 
 #include <charconv>
 #include <cstring>
@@ -59,6 +62,17 @@ SocketAddress SocketAddress::loopback(uint16_t port) {
   return a;
 }
 
+Result<SocketAddress> SocketAddress::unix_path(std::string_view path) {
+  SocketAddress a;
+  auto* un = reinterpret_cast<sockaddr_un*>(&a.storage_);
+  if (path.empty() || path.size() >= sizeof(un->sun_path))
+    return invalid(std::string(path) + ": not a usable Unix socket path");
+  un->sun_family = AF_UNIX;
+  std::memcpy(un->sun_path, path.data(), path.size());
+  a.length_ = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + path.size() + 1);
+  return a;
+}
+
 SocketAddress SocketAddress::from(const sockaddr* sa, socklen_t len) {
   SocketAddress a;
   if (len > sizeof(a.storage_)) len = sizeof(a.storage_);
@@ -93,6 +107,7 @@ std::string SocketAddress::to_string() const {
     out += std::to_string(port());
     return out;
   }
+  if (family() == AF_UNIX) return reinterpret_cast<const sockaddr_un*>(&storage_)->sun_path;
   return "(unknown address)";
 }
 

@@ -21,6 +21,8 @@ class SocketAddress {
   // "HOST:PORT" or "[V6]:PORT".
   static Result<SocketAddress> parse(std::string_view host_port);
   static SocketAddress loopback(uint16_t port);  // 127.0.0.1:port
+  // A Unix domain socket path (the LSP's --pipe transport).
+  static Result<SocketAddress> unix_path(std::string_view path);
   static SocketAddress from(const sockaddr* sa, socklen_t len);
 
   const sockaddr* data() const { return reinterpret_cast<const sockaddr*>(&storage_); }
@@ -29,6 +31,7 @@ class SocketAddress {
   socklen_t capacity() const { return sizeof(storage_); }
   void set_size(socklen_t n) { length_ = n; }
   int family() const { return storage_.ss_family; }
+  bool is_ip() const { return family() == AF_INET || family() == AF_INET6; }
   uint16_t port() const;
   std::string to_string() const;
 

@@ -48,6 +48,7 @@ Task<Result<TcpStream>> TcpStream::connect(SocketAddress to, SocketOptions optio
   if (fd < 0) co_return errno_error(errno, "socket for " + to.to_string());
   TcpStream stream(fd, to);
   options.reuse_address = false;
+  options.no_delay = options.no_delay && to.is_ip();  // Unix sockets have no Nagle
   if (auto r = apply_socket_options(fd, options, true, to.to_string()); !r)
     co_return r.take_error();
   int r = co_await IoAwaiter::connect(fd, to.data(), to.size(), current_token());
@@ -134,7 +135,7 @@ Task<Result<TcpStream>> TcpListener::accept() {
   if (fd < 0) co_return errno_error(-fd, "accept on " + local_.to_string());
   peer.set_size(len);
   TcpStream stream(fd, peer);
-  if (options_.no_delay)
+  if (options_.no_delay && local_.is_ip())
     if (auto r = stream.set_no_delay(true); !r) co_return r.take_error();
   co_return stream;
 }
