@@ -3,6 +3,9 @@
 #include <cstring>
 #include <string_view>
 
+#include <vector>
+
+#include "app/protocol_commands.hpp"
 #include "runtime/runtime.hpp"
 
 namespace {
@@ -12,6 +15,9 @@ int usage(FILE* out) {
       "usage: moonring <command> [options]\n"
       "\n"
       "commands:\n"
+      "  lsp         the language server  [--stdio | --pipe=NAME | --socket=PORT |\n"
+      "              --listen=HOST:PORT] [--clientProcessId=PID]\n"
+      "  dap         the debug adapter    [--stdio | --listen=HOST:PORT]\n"
       "  version     print the version and the runtime backend that this machine gets\n"
       "  help        this text\n",
       out);
@@ -38,6 +44,10 @@ int main(int argc, char** argv) {
   std::string_view command = argv[1];
   if (command == "version" || command == "--version") return version();
   if (command == "help" || command == "--help" || command == "-h") return usage(stdout);
+  std::vector<std::string_view> rest(argv + 2, argv + argc);
+  if (command == "lsp") return moonring::app::lsp_command(std::move(rest));
+  if (command == "dap") return moonring::app::dap_command(std::move(rest));
+  if (command == "jsonrpc-echo") return moonring::app::jsonrpc_echo_command(std::move(rest));
   std::fprintf(stderr, "moonring: unknown command '%s'\n", argv[1]);
   return usage(stderr);
 }

@@ -1,0 +1,13 @@
+// The protocol subcommands of `moonring` (see protocol_commands.cpp).
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+namespace moonring::app {
+
+int lsp_command(std::vector<std::string_view> args);
+int dap_command(std::vector<std::string_view> args);
+int jsonrpc_echo_command(std::vector<std::string_view> args);
+
+}  // namespace moonring::app

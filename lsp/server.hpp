@@ -1,0 +1,30 @@
+// The language server's lifecycle on a JSON-RPC endpoint: initialize, initialized, shutdown,
+// exit, and the rules around them (-32002 before initialize, nothing but exit after shutdown).
+// Language features plug in here in later issues, through a LanguageService.
+#pragma once
+
+#include <string>
+
+#include "protocol/jsonrpc/endpoint.hpp"
+
+namespace moonring::lsp {
+
+class Server {
+ public:
+  explicit Server(jsonrpc::Endpoint& endpoint);
+
+  // The process exit code the LSP prescribes: 0 after shutdown then exit, 1 otherwise.
+  int exit_code() const { return shutdown_requested_ && exit_received_ ? 0 : 1; }
+  // "utf-8", "utf-16" or "utf-32", as negotiated in initialize.
+  const std::string& position_encoding() const { return position_encoding_; }
+
+ private:
+  enum class State { uninitialized, initialized, shut_down };
+  jsonrpc::Endpoint& endpoint_;
+  State state_ = State::uninitialized;
+  bool shutdown_requested_ = false;
+  bool exit_received_ = false;
+  std::string position_encoding_ = "utf-16";
+};
+
+}  // namespace moonring::lsp

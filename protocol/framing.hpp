@@ -1,0 +1,67 @@
+// The base protocol's framing, shared by LSP and DAP: `Content-Length: N\r\n` (and optionally
+// `Content-Type: ...\r\n`, header names in any case, in any order), a blank line, N bytes of body.
+// The decoder works on partial reads and copies each body once, into its own padded Body.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "protocol/body.hpp"
+
+namespace moonring::protocol {
+
+struct FrameLimits {
+  std::size_t max_message_bytes = 256u << 20;  // a didOpen of a 20 MB file is legitimate
+  std::size_t max_header_bytes = 16u << 10;
+};
+
+struct FrameEvent {
+  enum class Kind { message, error };
+  Kind kind;
+  Body body;          // kind == message
+  std::string error;  // kind == error: what was wrong, for stderr ("bad header: ...")
+};
+
+class FrameDecoder {
+ public:
+  explicit FrameDecoder(FrameLimits limits = {});
+
+  // Hand over received bytes (any split: a message may arrive a byte at a time, or several in one
+  // read).
+  void feed(std::span<const std::byte> bytes);
+  void feed(std::string_view bytes) { feed(std::as_bytes(std::span(bytes.data(), bytes.size()))); }
+
+  // The next complete message, or an error after which the decoder has resynchronised on the
+  // next header it can find (garbage between messages, a bad or oversized header, a length over
+  // the limit whose body is skipped); nullopt when more bytes are needed.
+  std::optional<FrameEvent> next();
+
+  // Bytes held that do not yet form a message.
+  std::size_t buffered() const;
+
+ private:
+  enum class Mode : unsigned char { header, body, skip, resync };
+
+  std::size_t process(const char* data, std::size_t size);
+  std::size_t take_header(const char* data, std::size_t size);
+  std::size_t fail(std::string error, std::size_t consumed);
+
+  FrameLimits limits_;
+  Mode mode_ = Mode::header;
+  std::string stash_;              // an unfinished header, or the tail a resync may continue from
+  std::size_t header_scanned_ = 0;  // leading bytes of the unfinished header known to hold no blank line
+  Body body_;                      // Mode::body: the message being filled
+  std::size_t filled_ = 0;
+  std::size_t skip_left_ = 0;  // Mode::skip: bytes of an oversized body still to discard
+  std::vector<FrameEvent> events_;  // decoded but not yet handed out by next()
+  std::size_t next_event_ = 0;
+};
+
+// "Content-Length: N\r\n\r\n" followed by `body`, appended to `out`.
+void append_frame(std::string& out, std::string_view body);
+
+}  // namespace moonring::protocol

@@ -1,0 +1,65 @@
+// The wire under both protocols (see wire.hpp).
+#include "protocol/wire.hpp"
+
+#include <cstdio>
+#include <vector>
+
+namespace moonring::protocol {
+
+Wire::Wire(FdStream& input, FdStream& output, std::string name, FrameLimits limits)
+    : input_(input), output_(output), name_(std::move(name)), decoder_(limits) {}
+
+Task<Result<void>> Wire::read(std::function<Task<void>(Body)> on_body) {
+  std::vector<std::byte> buffer(64 * 1024);
+  for (;;) {
+    auto n = co_await input_.read_some(buffer);
+    if (!n) {
+      if (is_cancelled(n.error())) co_return Result<void>{};
+      co_return n.take_error();
+    }
+    if (*n == 0) co_return Result<void>{};  // the client closed its end
+    decoder_.feed(std::span<const std::byte>(buffer.data(), *n));
+    while (auto event = decoder_.next()) {
+      if (event->kind == FrameEvent::Kind::error) {
+        std::fprintf(stderr, "moonring: %s: %s\n", name_.c_str(), event->error.c_str());
+        continue;
+      }
+      co_await on_body(std::move(event->body));
+    }
+  }
+}
+
+void Wire::send(std::string_view body) {
+  append_frame(queued_, body);
+  has_output_.set();
+}
+
+Task<Result<void>> Wire::write() {
+  std::string sending;
+  for (;;) {
+    if (queued_.empty()) {
+      if (writer_stopping_) co_return Result<void>{};
+      has_output_.reset();
+      // The writer runs under the runtime's token, not the session's, so replies queued before
+      // a session ends still go out; only the runtime's stop ends it early.
+      bool woken = co_await has_output_.wait();
+      if (!woken) co_return Result<void>{};
+      continue;
+    }
+    sending.clear();
+    sending.swap(queued_);
+    auto r = co_await output_.write_all(std::as_bytes(std::span(sending.data(), sending.size())));
+    if (!r) {
+      output_failed_ = true;
+      queued_.clear();
+      co_return r.take_error();
+    }
+  }
+}
+
+void Wire::stop_writer() {
+  writer_stopping_ = true;
+  has_output_.set();
+}
+
+}  // namespace moonring::protocol
