@@ -12,6 +12,11 @@ packages=(
   util-linux iproute2 python3
 )
 
+# Node.js and npm for the integration tests' real clients (any install that provides the commands
+# will do; Debian's packages otherwise).
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
