@@ -44,7 +44,6 @@ Server::Server(jsonrpc::Endpoint& endpoint) : endpoint_(endpoint) {
   });
 
   endpoint_.on_notification("exit", [this](const jsonrpc::Message&) -> Task<void> {
-    exit_received_ = true;
     endpoint_.close();
     co_return;
   });

@@ -13,8 +13,9 @@ class Server {
  public:
   explicit Server(jsonrpc::Endpoint& endpoint);
 
-  // The process exit code the LSP prescribes: 0 after shutdown then exit, 1 otherwise.
-  int exit_code() const { return shutdown_requested_ && exit_received_ ? 0 : 1; }
+  // The process exit code the LSP prescribes: 0 once shutdown was answered (whether `exit` or
+  // the end of the input follows), 1 when the session ends without it.
+  int exit_code() const { return shutdown_requested_ ? 0 : 1; }
   // "utf-8", "utf-16" or "utf-32", as negotiated in initialize.
   const std::string& position_encoding() const { return position_encoding_; }
 
@@ -23,7 +24,6 @@ class Server {
   jsonrpc::Endpoint& endpoint_;
   State state_ = State::uninitialized;
   bool shutdown_requested_ = false;
-  bool exit_received_ = false;
   std::string position_encoding_ = "utf-16";
 };
 
