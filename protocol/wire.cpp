@@ -7,7 +7,10 @@
 namespace moonring::protocol {
 
 Wire::Wire(FdStream& input, FdStream& output, std::string name, FrameLimits limits)
-    : input_(input), output_(output), name_(std::move(name)), decoder_(limits) {}
+    : input_(input), output_(output), name_(std::move(name)), decoder_(limits) {
+  // The client waits on these replies while the rest of a burst is still being answered.
+  output_.set_eager_writes(true);
+}
 
 Task<Result<void>> Wire::read(std::function<Task<void>(Body)> on_body) {
   std::vector<std::byte> buffer(64 * 1024);

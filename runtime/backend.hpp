@@ -72,6 +72,9 @@ struct IoOp {
   uint32_t buffer_id = 0;
   bool more = false;
   bool in_flight = false;
+  // Hand this operation to the kernel at once instead of with the loop turn's batch (a reply
+  // that the peer is waiting for, while the turn still has work to do).
+  bool eager = false;
   void (*on_complete)(IoOp* op) = nullptr;  // runs on the owning core
   void* user = nullptr;                     // for on_complete
 

@@ -10,7 +10,8 @@ namespace moonring {
 
 namespace {
 thread_local Core* tls_current_core = nullptr;
-}
+constexpr std::size_t kTurnBudget = 1024;  // resumptions per loop turn before I/O is polled
+}  // namespace
 
 Core::Core(Runtime& runtime, unsigned id, std::unique_ptr<Backend> backend)
     : runtime_(runtime), id_(id), backend_(std::move(backend)) {
@@ -132,9 +133,10 @@ void Core::run() {
     if (signal_.load(std::memory_order_relaxed) != 0)
       signal_.exchange(0, std::memory_order_acq_rel);
     drain_messages();
-    // Run what is ready now; what these tasks make ready waits for the next turn, so I/O and
-    // messages are never starved.
-    for (std::size_t n = ready_.size(); n > 0 && !ready_.empty(); --n) {
+    // Run what is ready, and what that makes ready, up to a budget: a reply produced by one task
+    // and sent by another goes out in the same turn. The budget keeps tasks that keep waking
+    // each other from starving I/O and messages.
+    for (std::size_t n = kTurnBudget; n > 0 && !ready_.empty(); --n) {
       Ready r = ready_.front();
       ready_.pop_front();
       context_ = r.context;

@@ -138,6 +138,7 @@ class IoAwaiter {
   }
 
   IoAwaiter(IoAwaiter&& o) noexcept : op(o.op), token_(o.token_) {}  // only before awaiting
+  IoAwaiter& operator=(IoAwaiter&&) = delete;
 
  private:
   static IoAwaiter make(OpKind kind, int fd, void* buf, uint32_t len, int64_t offset,

@@ -72,7 +72,9 @@ Task<Result<void>> FdStream::read_exact(std::span<std::byte> buffer) {
 
 Task<Result<std::size_t>> FdStream::write_some(std::span<const std::byte> data) {
   if (fd_ < 0) co_return error(-EBADF, "write");
-  int r = co_await IoAwaiter::write(fd_, data.data(), clamp_len(data.size()), -1, current_token());
+  auto op = IoAwaiter::write(fd_, data.data(), clamp_len(data.size()), -1, current_token());
+  op.op.eager = eager_writes_;
+  int r = co_await op;
   if (r < 0) co_return error(r, "write");
   co_return static_cast<std::size_t>(r);
 }

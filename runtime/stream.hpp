@@ -34,6 +34,10 @@ class FdStream {
   // Gathered write of several buffers, looping until all are written. `iov` is modified.
   Task<Result<void>> writev_all(std::span<iovec> iov);
 
+  // Writes go to the kernel as soon as they are issued rather than at the end of the loop turn:
+  // for a stream whose peer waits on each reply while this core still has work queued.
+  void set_eager_writes(bool on) { eager_writes_ = on; }
+
   void close();
   bool is_open() const { return fd_ >= 0; }
   int fd() const { return fd_; }
@@ -46,6 +50,7 @@ class FdStream {
 
   int fd_ = -1;
   bool owns_ = true;
+  bool eager_writes_ = false;
   std::string name_;
 };
 

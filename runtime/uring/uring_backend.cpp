@@ -71,6 +71,7 @@ class UringBackend final : public Backend {
     io_uring_sqe_set_data(sqe, &op);
     op.in_flight = true;
     ++in_flight_;
+    if (op.eager) io_uring_submit(&ring_);
     return false;
   }
 
