@@ -4,6 +4,7 @@ set(MOONRING_PROTOCOL_CODEC_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/framing.cpp
   ${CMAKE_CURRENT_LIST_DIR}/json_check.cpp
   ${CMAKE_CURRENT_LIST_DIR}/jsonrpc/decode.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/jsonrpc/decode_usual.cpp
   ${CMAKE_CURRENT_LIST_DIR}/jsonrpc/encode.cpp
   ${CMAKE_CURRENT_LIST_DIR}/jsonrpc/json_string.cpp
   ${CMAKE_CURRENT_LIST_DIR}/dap/decode.cpp

@@ -1,8 +1,11 @@
-// The base protocol's framing: a state machine that finds each header with memmem, copies each body
-// straight from the caller's bytes into its own Body, and resynchronises after bad input.
+// The base protocol's framing: a state machine over the bytes received, which finds each header
+// without a per-byte call (a direct read of the usual header, memmem otherwise), copies each body
+// into its own Body, and resynchronises after bad input.
 //
-// Bytes are decoded as they are fed; only an unfinished header (at most one header long) waits in
-// the stash, so a message that arrives whole is copied exactly once and nothing is compacted.
+// Received bytes wait in one buffer, compacted when a feed finds it half consumed rather than per
+// message; messages are cut from it one per next(), so a single Body is in flight. A body being
+// filled, or one whose header starts a read, is copied straight from the read into its Body, so a
+// large message is copied once.
 // Resync rule: after an error, discard bytes up to the next `Content-Length` (any case) — at a
 // line start or straight after garbage, as when a body runs into the next header.
 #include "protocol/framing.hpp"
@@ -19,13 +22,18 @@ namespace {
 constexpr std::string_view kBlankLine = "\r\n\r\n";
 constexpr std::string_view kLengthName = "content-length";  // lower case, for the ASCII fold
 
+// A buffer grown past this by one large read gives its memory back once drained.
+constexpr std::size_t kKeptBuffer = 1u << 20;
+
 // An oversized body is skipped when its length is plausible (a too-large didOpen), so the stream
 // stays in step; a wilder length is more likely corruption, and waiting for it would stall the
 // session, so the decoder resynchronises instead.
 constexpr std::size_t kSkipFactor = 2;
 
 // ASCII case fold; header names are ASCII tokens.
-inline char fold(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c | 0x20) : c; }
+inline char fold(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c | 0x20) : c;
+}
 
 // Whether the first min(size, name.size()) bytes of `text` match `name` (lower case), any case.
 bool prefix_ci(const char* text, std::size_t size, std::string_view name) {
@@ -79,6 +87,30 @@ bool parse_length(std::string_view text, std::size_t& out) {
   return true;
 }
 
+// The header every client sends, "Content-Length: N\r\n\r\n", read without a search; false for
+// anything else, or a header longer than `max_header` (the general path decides those).
+bool canonical_header(const char* data, std::size_t size, std::size_t max_header,
+                      std::size_t& header_size, std::size_t& length) {
+  constexpr std::string_view kPrefix = "Content-Length: ";
+  constexpr std::size_t kMostDigits = 18;  // cannot overflow; longer lengths take the slow path
+  if (size < kPrefix.size() + 5 || std::memcmp(data, kPrefix.data(), kPrefix.size()) != 0) {
+    return false;
+  }
+  std::size_t i = kPrefix.size();
+  std::size_t n = 0;
+  const std::size_t digits_end = std::min(size, kPrefix.size() + kMostDigits);
+  while (i < digits_end && data[i] >= '0' && data[i] <= '9') {
+    n = n * 10 + static_cast<std::size_t>(data[i++] - '0');
+  }
+  if (i == kPrefix.size() || size - i < kBlankLine.size() ||
+      std::memcmp(data + i, kBlankLine.data(), kBlankLine.size()) != 0 || i > max_header) {
+    return false;
+  }
+  header_size = i;
+  length = n;
+  return true;
+}
+
 // The first `content-length`, any case, in [begin, end), or nullptr.
 const char* find_length_name(const char* begin, const char* end) {
   if (end - begin < static_cast<std::ptrdiff_t>(kLengthName.size())) return nullptr;
@@ -123,87 +155,140 @@ FrameDecoder::FrameDecoder(FrameLimits limits) : limits_(limits) {}
 void FrameDecoder::feed(std::span<const std::byte> bytes) {
   const char* data = reinterpret_cast<const char*>(bytes.data());
   std::size_t size = bytes.size();
-  // An unfinished header continues in the stash until it resolves. Each round adds a bounded
-  // chunk (a header, its blank line, and the few body bytes take_header may look at), so the
-  // stash stays about one header long and the rest of a large read is not copied twice.
-  const std::size_t chunk = limits_.max_header_bytes + kBlankLine.size() + kLengthName.size();
-  while (!stash_.empty() && size > 0) {
-    const std::size_t n = std::min(size, chunk);
-    stash_.append(data, n);
-    data += n;
-    size -= n;
-    stash_.erase(0, process(stash_.data(), stash_.size()));
+  if (begin_ == buffer_.size()) {
+    // Nothing pending: the bytes can go straight where they belong.
+    buffer_.clear();
+    begin_ = 0;
+    if (buffer_.capacity() > kKeptBuffer) buffer_.shrink_to_fit();
+    if (mode_ == Mode::header) start_body(data, size);
+    if (mode_ == Mode::body) {
+      const std::size_t n = std::min(size, body_.size() - filled_);
+      std::memcpy(body_.data() + filled_, data, n);
+      filled_ += n;
+      data += n;
+      size -= n;
+    } else if (mode_ == Mode::skip) {
+      const std::size_t n = std::min(size, skip_left_);
+      skip_left_ -= n;
+      data += n;
+      size -= n;
+      if (skip_left_ == 0) mode_ = Mode::header;
+    }
+  } else if (begin_ >= buffer_.size() / 2) {
+    buffer_.erase(0, begin_);  // what is left is less than what was consumed
+    begin_ = 0;
   }
-  if (size > 0) {
-    const std::size_t used = process(data, size);
-    stash_.assign(data + used, size - used);
+  buffer_.append(data, size);
+}
+
+// A read that starts with the usual header: its body goes straight into its Body (a large
+// message is copied once). Anything unusual (a limit, a possibly missing body) is left to next(),
+// which decides the same way from the buffer.
+void FrameDecoder::start_body(const char*& data, std::size_t& size) {
+  std::size_t header_size = 0;
+  std::size_t length = 0;
+  if (!error_.empty() ||
+      !canonical_header(data, size, limits_.max_header_bytes, header_size, length) || length == 0 ||
+      length > limits_.max_message_bytes) {
+    return;
   }
+  const std::size_t body_at = header_size + kBlankLine.size();
+  if (length >= kLengthName.size() &&
+      prefix_ci(data + body_at, std::min(size - body_at, kLengthName.size()), kLengthName)) {
+    return;
+  }
+  body_ = Body(length);
+  filled_ = 0;
+  mode_ = Mode::body;
+  header_scanned_ = 0;
+  data += body_at;
+  size -= body_at;
 }
 
 std::optional<FrameEvent> FrameDecoder::next() {
-  if (next_event_ == events_.size()) return std::nullopt;
-  std::optional<FrameEvent> event(std::move(events_[next_event_++]));
-  if (next_event_ == events_.size()) {  // drained: reuse the vector's storage
-    events_.clear();
-    next_event_ = 0;
+  for (;;) {
+    if (!error_.empty()) {
+      std::optional<FrameEvent> event(
+          FrameEvent{FrameEvent::Kind::error, Body(), std::move(error_)});
+      error_.clear();
+      return event;
+    }
+    const char* data = buffer_.data() + begin_;
+    const std::size_t size = buffer_.size() - begin_;
+    if (mode_ == Mode::header) {
+      // The usual case first: a whole message with the usual header.
+      std::size_t header_size = 0;
+      std::size_t length = 0;
+      if (canonical_header(data, size, limits_.max_header_bytes, header_size, length) &&
+          length > 0 && length <= limits_.max_message_bytes) {
+        const std::size_t body_at = header_size + kBlankLine.size();
+        if (size - body_at >= length &&
+            (length < kLengthName.size() || !prefix_ci(data + body_at, length, kLengthName))) {
+          Body body(length);
+          std::memcpy(body.data(), data + body_at, length);
+          begin_ += body_at + length;
+          header_scanned_ = 0;  // it may have been searched a piece at a time
+          return FrameEvent{FrameEvent::Kind::message, std::move(body), {}};
+        }
+      }
+    }
+    std::optional<FrameEvent> event;
+    const Step step = take(data, size, event);
+    begin_ += step.used;
+    if (event) return event;
+    if (step.more) return std::nullopt;
   }
-  return event;
+}
+
+// One step on [data, data + size): how many bytes it consumed, and whether it needs more than
+// these to go on. A complete message is left in `event`.
+FrameDecoder::Step FrameDecoder::take(const char* data, std::size_t size,
+                                      std::optional<FrameEvent>& event) {
+  switch (mode_) {
+    case Mode::header: {
+      if (size == 0) return {0, true};
+      const std::size_t used = take_header(data, size);
+      return {used, used == 0 && error_.empty() && mode_ == Mode::header};
+    }
+    case Mode::body: {
+      const std::size_t n = std::min(size, body_.size() - filled_);
+      std::memcpy(body_.data() + filled_, data, n);
+      filled_ += n;
+      if (filled_ < body_.size()) return {n, true};
+      mode_ = Mode::header;
+      filled_ = 0;
+      event.emplace(FrameEvent{FrameEvent::Kind::message, std::move(body_), {}});
+      body_ = Body();
+      return {n, false};
+    }
+    case Mode::skip: {
+      const std::size_t n = std::min(size, skip_left_);
+      skip_left_ -= n;
+      if (skip_left_ > 0) return {n, true};
+      mode_ = Mode::header;
+      return {n, false};
+    }
+    case Mode::resync: {
+      const char* hit = find_length_name(data, data + size);
+      if (hit == nullptr) {
+        // Keep the tail: it may be the start of the name, cut by the end of this read.
+        return {size - std::min(size, kLengthName.size() - 1), true};
+      }
+      mode_ = Mode::header;
+      header_scanned_ = 0;
+      return {static_cast<std::size_t>(hit - data), false};
+    }
+  }
+  return {0, true};
 }
 
 std::size_t FrameDecoder::buffered() const {
-  return stash_.size() + (mode_ == Mode::body ? filled_ : 0);
+  return buffer_.size() - begin_ + (mode_ == Mode::body ? filled_ : 0);
 }
 
-// Decodes what it can of [data, data + size); returns how many bytes it consumed. What is left
-// is an unfinished header (from its first byte) or a resync tail the caller must keep.
-std::size_t FrameDecoder::process(const char* data, std::size_t size) {
-  std::size_t pos = 0;
-  while (pos < size) {
-    switch (mode_) {
-      case Mode::header: {
-        const std::size_t used = take_header(data + pos, size - pos);
-        if (used == 0) return pos;
-        pos += used;
-        break;
-      }
-      case Mode::body: {
-        const std::size_t n = std::min(size - pos, body_.size() - filled_);
-        std::memcpy(body_.data() + filled_, data + pos, n);
-        filled_ += n;
-        pos += n;
-        if (filled_ == body_.size()) {
-          events_.push_back(FrameEvent{FrameEvent::Kind::message, std::move(body_), {}});
-          body_ = Body();
-          filled_ = 0;
-          mode_ = Mode::header;
-        }
-        break;
-      }
-      case Mode::skip: {
-        const std::size_t n = std::min(size - pos, skip_left_);
-        skip_left_ -= n;
-        pos += n;
-        if (skip_left_ == 0) mode_ = Mode::header;
-        break;
-      }
-      case Mode::resync: {
-        const char* hit = find_length_name(data + pos, data + size);
-        if (hit == nullptr) {
-          // Keep the tail: it may be the start of the name, cut by the end of this read.
-          return size - std::min(size - pos, kLengthName.size() - 1);
-        }
-        pos = static_cast<std::size_t>(hit - data);
-        mode_ = Mode::header;
-        break;
-      }
-    }
-  }
-  return pos;
-}
-
-// Reports `error`, consumes `consumed` bytes and resynchronises from there.
+// Reports `error` (next() hands it out), consumes `consumed` bytes and resynchronises from there.
 std::size_t FrameDecoder::fail(std::string error, std::size_t consumed) {
-  events_.push_back(FrameEvent{FrameEvent::Kind::error, Body(), std::move(error)});
+  error_ = std::move(error);
   mode_ = Mode::resync;
   header_scanned_ = 0;
   return consumed;
@@ -213,59 +298,32 @@ std::size_t FrameDecoder::fail(std::string error, std::size_t consumed) {
 // One header at the start of [data, data + size): the bytes it consumed (the header, or what an
 // error discards), or 0 when more bytes are needed to decide.
 std::size_t FrameDecoder::take_header(const char* data, std::size_t size) {
-  const std::size_t longest = limits_.max_header_bytes + kBlankLine.size();
-  const std::size_t window = std::min(size, longest);
-  // Bytes already searched need not be searched again (a header fed a byte at a time).
-  const std::size_t from = header_scanned_ > 3 ? header_scanned_ - 3 : 0;
-  const void* hit = from < window ? memmem(data + from, window - from, kBlankLine.data(), 4) : nullptr;
-  if (hit == nullptr) {
-    if (window < longest) {
-      header_scanned_ = window;
-      return 0;
-    }
-    return fail("bad header: no blank line within " + std::to_string(limits_.max_header_bytes) +
-                    " bytes: " + quoted({data, window}),
-                1);
-  }
-  const auto header_size = static_cast<std::size_t>(static_cast<const char*>(hit) - data);
-  const std::size_t body_at = header_size + kBlankLine.size();
-  header_scanned_ = header_size;
-  // A line that is no header may be where the next message starts (garbage, or a body that ran
-  // into the next header): resync from just after its first byte. A header that is well formed
-  // but wrong is discarded whole.
-
-  bool have_length = false;
+  std::size_t header_size = 0;
   std::size_t length = 0;
-  std::string_view rest(data, header_size);
-  for (;;) {
-    const std::size_t eol = rest.find("\r\n");
-    const std::string_view line = rest.substr(0, eol);
-    const std::size_t colon = line.find(':');
-    if (colon == std::string_view::npos || !is_token(line.substr(0, colon))) {
-      return fail("bad header: expected \"Name: value\", got " + quoted(line),
-                  static_cast<std::size_t>(line.data() - data) + 1);
-    }
-    if (equals_ci(line.substr(0, colon), kLengthName)) {
-      const std::string_view value = trim_blanks(line.substr(colon + 1));
-      std::size_t n = 0;
-      if (!parse_length(value, n)) {
-        return fail("bad header: Content-Length is not a number: " + quoted(value), body_at);
+  if (!canonical_header(data, size, limits_.max_header_bytes, header_size, length)) {
+    const std::size_t longest = limits_.max_header_bytes + kBlankLine.size();
+    const std::size_t window = std::min(size, longest);
+    // Bytes already searched need not be searched again (a header fed a byte at a time).
+    const std::size_t from = header_scanned_ > 3 ? header_scanned_ - 3 : 0;
+    const void* hit =
+        from < window ? memmem(data + from, window - from, kBlankLine.data(), 4) : nullptr;
+    if (hit == nullptr) {
+      if (window < longest) {
+        header_scanned_ = window;
+        return 0;
       }
-      if (have_length && n != length) {
-        return fail("bad header: two Content-Length values, " + std::to_string(length) + " and " +
-                        std::to_string(n),
-                    body_at);
-      }
-      have_length = true;
-      length = n;
+      return fail("bad header: no blank line within " + std::to_string(limits_.max_header_bytes) +
+                      " bytes: " + quoted({data, window}),
+                  1);
     }
-    if (eol == std::string_view::npos) break;
-    rest.remove_prefix(eol + 2);
-  }
-  if (!have_length) {
-    return fail("bad header: no Content-Length in " + quoted({data, header_size}), body_at);
+    header_size = static_cast<std::size_t>(static_cast<const char*>(hit) - data);
+    header_scanned_ = header_size;
+    if (const std::size_t discard = parse_fields({data, header_size}, length)) {
+      return discard;
+    }
   }
 
+  const std::size_t body_at = header_size + kBlankLine.size();
   if (length > limits_.max_message_bytes) {
     std::string error = "message too large: " + std::to_string(length) + " bytes, the limit is " +
                         std::to_string(limits_.max_message_bytes);
@@ -291,23 +349,62 @@ std::size_t FrameDecoder::take_header(const char* data, std::size_t size) {
   }
 
   header_scanned_ = 0;
-  if (length == 0) {
-    events_.push_back(FrameEvent{FrameEvent::Kind::message, Body(0), {}});
-    return body_at;
-  }
   body_ = Body(length);
   filled_ = 0;
   mode_ = Mode::body;
   return body_at;
 }
 
+// The fields of a header (without its blank line): sets `length`, or reports what is wrong and
+// returns the bytes to discard. A line that is no header may be where the next message starts
+// (garbage, or a body that ran into the next header): resync from just after its first byte. A
+// header that is well formed but wrong is discarded whole.
+std::size_t FrameDecoder::parse_fields(std::string_view header, std::size_t& length) {
+  const std::size_t whole = header.size() + kBlankLine.size();
+  bool have_length = false;
+  std::string_view rest = header;
+  for (;;) {
+    const std::size_t eol = rest.find("\r\n");
+    const std::string_view line = rest.substr(0, eol);
+    const std::size_t colon = line.find(':');
+    if (colon == std::string_view::npos || !is_token(line.substr(0, colon))) {
+      return fail("bad header: expected \"Name: value\", got " + quoted(line),
+                  static_cast<std::size_t>(line.data() - header.data()) + 1);
+    }
+    if (equals_ci(line.substr(0, colon), kLengthName)) {
+      const std::string_view value = trim_blanks(line.substr(colon + 1));
+      std::size_t n = 0;
+      if (!parse_length(value, n)) {
+        return fail("bad header: Content-Length is not a number: " + quoted(value), whole);
+      }
+      if (have_length && n != length) {
+        return fail("bad header: two Content-Length values, " + std::to_string(length) + " and " +
+                        std::to_string(n),
+                    whole);
+      }
+      have_length = true;
+      length = n;
+    }
+    if (eol == std::string_view::npos) break;
+    rest.remove_prefix(eol + 2);
+  }
+  if (!have_length) return fail("bad header: no Content-Length in " + quoted(header), whole);
+  return 0;
+}
+
 void append_frame(std::string& out, std::string_view body) {
+  constexpr std::string_view kName = "Content-Length: ";
   char digits[24];
-  const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, body.size());
-  out.append("Content-Length: ");
-  out.append(digits, end);
-  out.append(kBlankLine);
-  out.append(body);
+  const auto number = std::to_chars(digits, digits + sizeof digits, body.size());
+  const auto digits_size = static_cast<std::size_t>(number.ptr - digits);
+  // Sized once, then filled: this runs once per message sent.
+  const std::size_t at = out.size();
+  out.resize(at + kName.size() + digits_size + kBlankLine.size() + body.size());
+  char* p = out.data() + at;
+  p = std::copy(kName.begin(), kName.end(), p);
+  p = std::copy(digits, number.ptr, p);
+  p = std::copy(kBlankLine.begin(), kBlankLine.end(), p);
+  std::copy(body.begin(), body.end(), p);
 }
 
 }  // namespace moonring::protocol

@@ -8,7 +8,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "protocol/body.hpp"
 
@@ -45,20 +44,26 @@ class FrameDecoder {
 
  private:
   enum class Mode : unsigned char { header, body, skip, resync };
+  struct Step {
+    std::size_t used;
+    bool more;  // needs bytes beyond those it was given
+  };
 
-  std::size_t process(const char* data, std::size_t size);
+  void start_body(const char*& data, std::size_t& size);
+  Step take(const char* data, std::size_t size, std::optional<FrameEvent>& event);
   std::size_t take_header(const char* data, std::size_t size);
+  std::size_t parse_fields(std::string_view header, std::size_t& length);
   std::size_t fail(std::string error, std::size_t consumed);
 
   FrameLimits limits_;
   Mode mode_ = Mode::header;
-  std::string stash_;              // an unfinished header, or the tail a resync may continue from
-  std::size_t header_scanned_ = 0;  // leading bytes of the unfinished header known to hold no blank line
-  Body body_;                      // Mode::body: the message being filled
+  std::string buffer_;  // bytes received and not yet decoded, from begin_
+  std::size_t begin_ = 0;
+  std::size_t header_scanned_ = 0;  // bytes of the pending header known to hold no blank line
+  Body body_;                       // Mode::body: the message being filled
   std::size_t filled_ = 0;
   std::size_t skip_left_ = 0;  // Mode::skip: bytes of an oversized body still to discard
-  std::vector<FrameEvent> events_;  // decoded but not yet handed out by next()
-  std::size_t next_event_ = 0;
+  std::string error_;          // an error next() has yet to hand out
 };
 
 // "Content-Length: N\r\n\r\n" followed by `body`, appended to `out`.

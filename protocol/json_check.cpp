@@ -1,9 +1,8 @@
-// Complete, depth-bounded reading of on-demand JSON values (see json_check.hpp).
+// The decoders' additions to simdjson on-demand (see json_check.hpp).
 #include "protocol/json_check.hpp"
 
 #include <cstdint>
 #include <cstring>
-#include <string>
 
 namespace moonring::protocol::json {
 namespace {
@@ -14,35 +13,60 @@ using simdjson::error_code;
 // A parser that grew past this for one large document gives its memory back afterwards.
 constexpr std::size_t kKeptCapacity = 1u << 20;
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
-// string -> '"' chars '"'. Stage 1 already refused unclosed strings and raw control characters,
-// so only escapes are left to check, and only when there is a backslash.
-error_code check_string(od::value value) {
-  const std::string_view token = value.raw_json_token();
+// The closing quote of the string whose contents start at `begin` (stage 1 guarantees one).
+const char* string_end(const char* begin, const char* limit) {
+  const char* p = begin;
+  while (p < limit) {
+    p = static_cast<const char*>(std::memchr(p, '"', static_cast<std::size_t>(limit - p)));
+    if (p == nullptr) return limit;
+    std::size_t backslashes = 0;
+    while (p - backslashes > begin && p[-1 - static_cast<std::ptrdiff_t>(backslashes)] == '\\') {
+      ++backslashes;
+    }
+    if (backslashes % 2 == 0) return p;
+    ++p;
+  }
+  return limit;
+}
+
+// Whether the balanced JSON `text` nests containers deeper than `limit`. Strings are jumped over,
+// so only brackets outside them count.
+bool nests_deeper(std::string_view text, int limit) {
+  const char* p = text.data();
+  const char* end = p + text.size();
+  int depth = 0;
+  while (p < end) {
+    switch (*p) {
+      case '"':
+        p = string_end(p + 1, end);
+        if (p == end) return false;
+        break;
+      case '[':
+      case '{':
+        if (++depth > limit) return true;
+        break;
+      case ']':
+      case '}':
+        --depth;
+        break;
+      default:
+        break;
+    }
+    ++p;
+  }
+  return false;
+}
+
+// string -> '"' chars '"'. Stage 1 refused unclosed strings and raw control characters, so only
+// escapes are left to check, and only when there is a backslash.
+error_code check_string(od::value& value, std::string_view token) {
   if (std::memchr(token.data(), '\\', token.size()) == nullptr) return simdjson::SUCCESS;
   std::string_view unescaped;
   return value.get_string().get(unescaped);
-}
-
-error_code check_array(od::array array, int depth) {
-  for (auto element : array) {
-    od::value item;
-    if (auto e = element.get(item)) return e;
-    if (auto e = check(item, depth)) return e;
-  }
-  return simdjson::SUCCESS;
-}
-
-error_code check_object(od::object object, int depth) {
-  for (auto element : object) {
-    od::field field;
-    if (auto e = std::move(element).get(field)) return e;
-    std::string_view key;
-    if (auto e = field.unescaped_key().get(key)) return e;
-    if (auto e = check(field.value(), depth)) return e;
-  }
-  return simdjson::SUCCESS;
 }
 
 }  // namespace
@@ -57,66 +81,81 @@ void trim_parser() {
   if (parser.capacity() > kKeptCapacity) parser = od::parser{};
 }
 
-error_code check(od::value value, int depth) {
-  od::json_type type;
-  if (auto e = value.type().get(type)) return e;
-  switch (type) {
-    case od::json_type::array: {
-      if (depth >= kMaxDepth) return simdjson::DEPTH_ERROR;
-      od::array array;
-      if (auto e = value.get_array().get(array)) return e;
-      return check_array(array, depth + 1);
-    }
-    case od::json_type::object: {
-      if (depth >= kMaxDepth) return simdjson::DEPTH_ERROR;
+error_code raw(od::value& value, int depth, std::string_view& text) {
+  const std::string_view token = value.raw_json_token();
+  switch (token.front()) {
+    case '{': {
       od::object object;
       if (auto e = value.get_object().get(object)) return e;
-      return check_object(object, depth + 1);
+      if (auto e = object.raw_json().get(text)) return e;
+      break;
     }
-    case od::json_type::string:
-      return check_string(value);
+    case '[': {
+      od::array array;
+      if (auto e = value.get_array().get(array)) return e;
+      if (auto e = array.raw_json().get(text)) return e;
+      break;
+    }
+    case '"':
+      text = trim(token);
+      return check_string(value, token);
     default:
-      return check_atom(type, trim(value.raw_json_token()));
+      text = trim(token);
+      return check_atom(text);
   }
+  text = trim(text);
+  return check_depth(text, depth);
 }
 
-error_code raw(od::value value, int depth, std::string_view& text) {
-  const std::string_view token = value.raw_json_token();
-  od::json_type type;
-  if (auto e = value.type().get(type)) return e;
-  if (auto e = check(value, depth)) return e;
-  if (type != od::json_type::array && type != od::json_type::object) {
-    text = trim(token);
-    return simdjson::SUCCESS;
+error_code check_depth(std::string_view text, int depth) {
+  // Each level takes two brackets, so only a long text can nest too deep.
+  const int allowed = kMaxDepth - depth;
+  if (text.size() > 2 * static_cast<std::size_t>(allowed) && nests_deeper(text, allowed)) {
+    return simdjson::DEPTH_ERROR;
   }
-  // A container has been read to its end: the iterator now stands on the token after it.
-  const char* end = nullptr;
-  if (auto e = value.current_location().get(end)) return e;
-  text = trim({token.data(), static_cast<std::size_t>(end - token.data())});
   return simdjson::SUCCESS;
 }
 
-error_code string_in_place(od::value value, Body& body, std::string_view& text) {
-  od::raw_json_string raw_string;
-  if (auto e = value.get_raw_json_string().get(raw_string)) return e;
-  const char* begin = raw_string.raw();
-  const char* body_end = body.data() + body.size();
-  const auto* quote = static_cast<const char*>(std::memchr(begin, '"', body_end - begin));
-  if (quote == nullptr) return simdjson::UNCLOSED_STRING;  // stage 1 makes this unreachable
-  if (std::memchr(begin, '\\', quote - begin) == nullptr) {
-    text = {begin, static_cast<std::size_t>(quote - begin)};
+error_code string_in_place(od::value& value, Body& body, std::string_view& text) {
+  // The token runs from the opening quote to the next structural character: without escapes, the
+  // string is what lies between its quotes, and the value can be left for the parent to skip.
+  const std::string_view token = trim(value.raw_json_token());
+  if (token.front() != '"') return simdjson::INCORRECT_TYPE;
+  const std::string_view contents = token.substr(1, token.size() - 2);
+  if (std::memchr(contents.data(), '\\', contents.size()) == nullptr) {
+    text = contents;
     return simdjson::SUCCESS;
   }
-  // Escapes: find the real closing quote, unescape (which validates them) and write back.
-  const char* end = begin;
-  while (end < body_end && *end != '"') end += *end == '\\' ? 2 : 1;
-  std::string scratch(static_cast<std::size_t>(end - begin) + simdjson::SIMDJSON_PADDING, '\0');
+  // Escapes: unescape (which validates them) and write back over the escaped form.
+  od::raw_json_string string;
+  if (auto e = value.get_raw_json_string().get(string)) return e;
+  std::string scratch(contents.size() + simdjson::SIMDJSON_PADDING, '\0');
   auto* out = reinterpret_cast<uint8_t*>(scratch.data());
   std::string_view unescaped;
-  if (auto e = thread_parser().unescape(raw_string, out).get(unescaped)) return e;
-  char* target = body.data() + (begin - body.data());
+  if (auto e = thread_parser().unescape(string, out).get(unescaped)) return e;
+  char* target = body.data() + (contents.data() - body.data());
   std::memcpy(target, unescaped.data(), unescaped.size());
   text = {target, unescaped.size()};
+  return simdjson::SUCCESS;
+}
+
+error_code unescape(od::raw_json_string string, const Body& body, std::string& out) {
+  const char* end = string_end(string.raw(), body.data() + body.size());
+  out.assign(static_cast<std::size_t>(end - string.raw()) + simdjson::SIMDJSON_PADDING, '\0');
+  auto* dst = reinterpret_cast<uint8_t*>(out.data());
+  std::string_view unescaped;
+  if (auto e = thread_parser().unescape(string, dst).get(unescaped)) return e;
+  out.resize(unescaped.size());
+  return simdjson::SUCCESS;
+}
+
+error_code match_escaped_key(od::raw_json_string key, const Body& body,
+                             std::span<const std::string_view> names, std::size_t& index) {
+  std::string name;
+  if (auto e = unescape(key, body, name)) return e;
+  for (index = 0; index < names.size(); ++index) {
+    if (name == names[index]) break;
+  }
   return simdjson::SUCCESS;
 }
 
@@ -144,17 +183,19 @@ bool is_number(std::string_view token) {
   return i == n;
 }
 
-error_code check_atom(od::json_type type, std::string_view token) {
-  switch (type) {
-    case od::json_type::number:
-      return is_number(token) ? simdjson::SUCCESS : simdjson::NUMBER_ERROR;
-    case od::json_type::boolean:
-      if (token == "true") return simdjson::SUCCESS;
-      return token == "false" ? simdjson::SUCCESS : simdjson::T_ATOM_ERROR;
-    case od::json_type::null:
-      return token == "null" ? simdjson::SUCCESS : simdjson::N_ATOM_ERROR;
+error_code check_atom(std::string_view token) {
+  if (token == "true" || token == "false" || token == "null") return simdjson::SUCCESS;
+  if (is_number(token)) return simdjson::SUCCESS;
+  switch (token.front()) {
+    case 't':
+      return simdjson::T_ATOM_ERROR;
+    case 'f':
+      return simdjson::F_ATOM_ERROR;
+    case 'n':
+      return simdjson::N_ATOM_ERROR;
     default:
-      return simdjson::TAPE_ERROR;
+      return is_digit(token.front()) || token.front() == '-' ? simdjson::NUMBER_ERROR
+                                                             : simdjson::TAPE_ERROR;
   }
 }
 

@@ -37,7 +37,7 @@ std::string hover_request(int64_t id) {
 }
 
 struct Stream {
-  std::string bytes;                                    // the framed requests, then padding
+  std::string bytes;                                        // the framed requests, then padding
   std::vector<std::pair<std::size_t, std::size_t>> bodies;  // offset, size of each body
 };
 
@@ -128,8 +128,9 @@ int main(int argc, char** argv) {
   }
   const double a = median(anchor);
   const double p = median(pipeline);
-  std::printf("bench jsonrpc_pipeline: body_bytes=%zu messages=%zu pipeline_msgs_per_s=%.0f "
-              "simdjson_msgs_per_s=%.0f ratio=%.3f\n",
-              stream.bodies.front().second, messages, p, a, p / a);
+  std::printf(
+      "bench jsonrpc_pipeline: body_bytes=%zu messages=%zu pipeline_msgs_per_s=%.0f "
+      "simdjson_msgs_per_s=%.0f ratio=%.3f\n",
+      stream.bodies.front().second, messages, p, a, p / a);
   return 0;
 }

@@ -8,7 +8,6 @@
 #include <string>
 #include <string_view>
 #include <variant>
-#include <variant>
 
 #include "protocol/body.hpp"
 
@@ -43,6 +42,7 @@ void append_request(std::string& out, int64_t seq, std::string_view command,
                     std::string_view arguments_json);
 void append_response(std::string& out, int64_t seq, int64_t request_seq, std::string_view command,
                      bool success, std::string_view message, std::string_view body_json);
-void append_event(std::string& out, int64_t seq, std::string_view event, std::string_view body_json);
+void append_event(std::string& out, int64_t seq, std::string_view event,
+                  std::string_view body_json);
 
 }  // namespace moonring::dap

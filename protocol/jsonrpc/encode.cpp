@@ -1,5 +1,6 @@
 // JSON-RPC 2.0 encoding: compact message bodies appended to the caller's string (so a reused
 // string makes replies allocation-free). Raw JSON arguments are the caller's, copied verbatim.
+#include <algorithm>
 #include <charconv>
 
 #include "protocol/jsonrpc/message.hpp"
@@ -17,10 +18,16 @@ void append_integer(std::string& out, int64_t n) {
 
 void Id::append_json(std::string& out) const {
   switch (kind) {
-    case Kind::integer: append_integer(out, integer); break;
-    case Kind::string: append_json_string(out, string); break;
+    case Kind::integer:
+      append_integer(out, integer);
+      break;
+    case Kind::string:
+      append_json_string(out, string);
+      break;
     case Kind::none:
-    case Kind::null: out += "null"; break;
+    case Kind::null:
+      out += "null";
+      break;
   }
 }
 
@@ -48,11 +55,29 @@ void append_notification(std::string& out, std::string_view method, std::string_
 }
 
 void append_result(std::string& out, const Id& id, std::string_view result_json) {
-  out += R"({"jsonrpc":"2.0","id":)";
-  id.append_json(out);
-  out += R"(,"result":)";
-  out += result_json.empty() ? std::string_view("null") : result_json;
-  out += '}';
+  constexpr std::string_view kHead = R"({"jsonrpc":"2.0","id":)";
+  constexpr std::string_view kResult = R"(,"result":)";
+  const std::string_view result = result_json.empty() ? std::string_view("null") : result_json;
+  if (id.kind != Id::Kind::integer) {
+    out += kHead;
+    id.append_json(out);
+    out += kResult;
+    out += result;
+    out += '}';
+    return;
+  }
+  // The usual reply: sized once, then filled (this runs once per request).
+  char digits[24];
+  const auto number = std::to_chars(digits, digits + sizeof digits, id.integer);
+  const auto id_size = static_cast<std::size_t>(number.ptr - digits);
+  const std::size_t at = out.size();
+  out.resize(at + kHead.size() + id_size + kResult.size() + result.size() + 1);
+  char* p = out.data() + at;
+  p = std::copy(kHead.begin(), kHead.end(), p);
+  p = std::copy(digits, number.ptr, p);
+  p = std::copy(kResult.begin(), kResult.end(), p);
+  p = std::copy(result.begin(), result.end(), p);
+  *p = '}';
 }
 
 void append_error(std::string& out, const Id& id, const ErrorObject& error) {

@@ -9,7 +9,8 @@
 namespace moonring::jsonrpc {
 namespace {
 
-// Printable ASCII other than '"' and '\\': copied in runs, with no per-byte work beyond this look-up.
+// Printable ASCII other than '"' and '\\': copied in runs, with no per-byte work beyond this
+// look-up.
 constexpr std::array<bool, 256> make_plain_table() {
   std::array<bool, 256> table{};
   for (int c = 0x20; c < 0x80; ++c) table[c] = c != '"' && c != '\\';

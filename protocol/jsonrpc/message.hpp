@@ -4,7 +4,6 @@
 
 #include <cstdint>
 #include <memory>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -54,9 +53,9 @@ enum class Kind : uint8_t { request, notification, response };
 struct Message {
   Kind kind = Kind::notification;
   Id id;
-  std::string_view method;  // requests and notifications
-  std::string_view params;  // raw JSON ("" when absent)
-  std::string_view result;  // responses: raw JSON ("" when absent)
+  std::string_view method;           // requests and notifications
+  std::string_view params;           // raw JSON ("" when absent)
+  std::string_view result;           // responses: raw JSON ("" when absent)
   std::optional<ErrorObject> error;  // responses
   std::shared_ptr<const protocol::Body> body;
 };

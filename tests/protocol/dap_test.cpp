@@ -39,7 +39,8 @@ TEST_CASE("a DAP request", "[dap]") {
 }
 
 TEST_CASE("a DAP request without arguments, fields in any order", "[dap]") {
-  const Message m = message_of(decode_text(R"( {"command":"configurationDone","type":"request","seq":7} )"));
+  const Message m =
+      message_of(decode_text(R"( {"command":"configurationDone","type":"request","seq":7} )"));
   REQUIRE(m.command == "configurationDone");
   REQUIRE(m.seq == 7);
   REQUIRE(m.arguments.empty());
@@ -63,8 +64,8 @@ TEST_CASE("DAP responses and events", "[dap]") {
     REQUIRE(m.message == "no \"main.lua\"\n");
   }
   SECTION("an event") {
-    const Message m = message_of(
-        decode_text(R"({"seq":4,"type":"event","event":"stopped","body":{"reason":"breakpoint","threadId":1}})"));
+    const Message m = message_of(decode_text(
+        R"({"seq":4,"type":"event","event":"stopped","body":{"reason":"breakpoint","threadId":1}})"));
     REQUIRE(m.kind == Kind::event);
     REQUIRE(m.event == "stopped");
     REQUIRE(m.body_json == R"({"reason":"breakpoint","threadId":1})");
@@ -104,14 +105,17 @@ TEST_CASE("missing and mistyped fields are named", "[dap]") {
        2, "next"},
       {R"({"seq":2,"type":"response","request_seq":1,"success":"yes","command":"next"})",
        "field 'success' must be a boolean", 2, "next"},
-      {R"({"seq":2,"type":"response","request_seq":1,"success":true})", "missing field 'command'", 2,
-       ""},
+      {R"({"seq":2,"type":"response","request_seq":1,"success":true})", "missing field 'command'",
+       2, ""},
       {R"({"seq":2,"type":"response","request_seq":1,"success":false,"command":"x","message":1})",
        "field 'message' must be a string", 2, "x"},
       {R"({"seq":3,"type":"event"})", "missing field 'event'", 3, ""},
       {R"({"seq":3,"type":"event","event":null})", "field 'event' must be a string", 3, ""},
       {R"({"seq":4,"seq":5,"type":"request","command":"a"})", "duplicate field 'seq'", 4, "a"},
       {R"([{"seq":1}])", "not an object", 0, ""},
+      {"42", "not an object", 0, ""},
+      {R"("request")", "not an object", 0, ""},
+      {"42 43", "invalid JSON", 0, ""},
       {R"({"seq":6,"type":"request","command":"a","arguments":)" + std::string(300, '[') +
            std::string(300, ']') + "}",
        "nested deeper than 256 levels", 6, "a"},
@@ -120,7 +124,8 @@ TEST_CASE("missing and mistyped fields are named", "[dap]") {
        "nested deeper than 256 levels", 6, "a"},
       {R"({"seq":1,"type":"request","command":"a")", "invalid JSON", 0, ""},
       {"{\"seq\":1,\"type\":\"request\",\"command\":\"a\xff\"}", "invalid JSON", 0, ""},
-      {R"({"seq":1,"type":"request","command":"a","arguments":{"x":tru}})", "invalid JSON", 0, ""},
+      {R"({"seq":1,"type":"request","command":"a","arguments":{"x":[}})", "invalid JSON", 0, ""},
+      {R"({"seq":1,"type":"request","command":"a","other":tru})", "invalid JSON", 0, ""},
       {R"({"seq":1,"type":"request","command":"a"}{})", "invalid JSON", 0, ""},
       {"", "invalid JSON", 0, ""},
   };
@@ -136,17 +141,21 @@ TEST_CASE("missing and mistyped fields are named", "[dap]") {
 TEST_CASE("DAP encoders", "[dap]") {
   std::string out;
   append_request(out, 1, "runInTerminal", R"({"args":["lua"]})");
-  REQUIRE(out == R"({"seq":1,"type":"request","command":"runInTerminal","arguments":{"args":["lua"]}})");
+  REQUIRE(out ==
+          R"({"seq":1,"type":"request","command":"runInTerminal","arguments":{"args":["lua"]}})");
 
   out.clear();
-  append_response(out, 2, 1, "initialize", true, "", R"({"supportsConfigurationDoneRequest":true})");
-  REQUIRE(out ==
-          R"({"seq":2,"type":"response","request_seq":1,"success":true,"command":"initialize","body":{"supportsConfigurationDoneRequest":true}})");
+  append_response(out, 2, 1, "initialize", true, "",
+                  R"({"supportsConfigurationDoneRequest":true})");
+  REQUIRE(
+      out ==
+      R"({"seq":2,"type":"response","request_seq":1,"success":true,"command":"initialize","body":{"supportsConfigurationDoneRequest":true}})");
 
   out.clear();
   append_response(out, 3, 2, "launch", false, "no \"main.lua\"", "");
-  REQUIRE(out ==
-          R"({"seq":3,"type":"response","request_seq":2,"success":false,"command":"launch","message":"no \"main.lua\""})");
+  REQUIRE(
+      out ==
+      R"({"seq":3,"type":"response","request_seq":2,"success":false,"command":"launch","message":"no \"main.lua\""})");
 
   out.clear();
   append_event(out, 4, "initialized", "");

@@ -30,7 +30,8 @@ Message only_message(const Decoded& d) {
 TEST_CASE("encoders write compact JSON-RPC", "[jsonrpc]") {
   std::string out;
   append_request(out, Id::of(5), "workspace/configuration", R"({"items":[]})");
-  REQUIRE(out == R"({"jsonrpc":"2.0","id":5,"method":"workspace/configuration","params":{"items":[]}})");
+  REQUIRE(out ==
+          R"({"jsonrpc":"2.0","id":5,"method":"workspace/configuration","params":{"items":[]}})");
 
   out.clear();
   append_request(out, Id::of(std::string("r1")), "shutdown", "");
@@ -38,7 +39,8 @@ TEST_CASE("encoders write compact JSON-RPC", "[jsonrpc]") {
 
   out.clear();
   append_notification(out, "window/logMessage", R"({"type":3,"message":"hi"})");
-  REQUIRE(out == R"({"jsonrpc":"2.0","method":"window/logMessage","params":{"type":3,"message":"hi"}})");
+  REQUIRE(out ==
+          R"({"jsonrpc":"2.0","method":"window/logMessage","params":{"type":3,"message":"hi"}})");
 
   out.clear();
   append_notification(out, "exit", "");
@@ -54,12 +56,15 @@ TEST_CASE("encoders write compact JSON-RPC", "[jsonrpc]") {
 
   out.clear();
   append_error(out, Id::null_id(), ErrorObject{code::parse_error, "Parse error: bad", ""});
-  REQUIRE(out == R"({"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"Parse error: bad"}})");
+  REQUIRE(out ==
+          R"({"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"Parse error: bad"}})");
 
   out.clear();
-  append_error(out, Id::of(std::string("a\"b")), ErrorObject{code::request_cancelled, "cancelled", "[1]"});
-  REQUIRE(out ==
-          R"({"jsonrpc":"2.0","id":"a\"b","error":{"code":-32800,"message":"cancelled","data":[1]}})");
+  append_error(out, Id::of(std::string("a\"b")),
+               ErrorObject{code::request_cancelled, "cancelled", "[1]"});
+  REQUIRE(
+      out ==
+      R"({"jsonrpc":"2.0","id":"a\"b","error":{"code":-32800,"message":"cancelled","data":[1]}})");
 }
 
 TEST_CASE("encoders append to what is there", "[jsonrpc]") {
