@@ -33,24 +33,27 @@ bool has(const std::string& body, std::string_view part) {
 }  // namespace
 
 TEST_CASE("initialize, then the initialized event; disconnect ends the session") {
-  dap_session([](dap::Endpoint&) {}, [](test::WireClient& c) -> Task<void> {
-    co_await c.send(R"({"seq":1,"type":"request","command":"initialize","arguments":{"adapterID":"lua"}})");
-    std::string response = co_await c.receive();
-    CHECK(has(response, R"("type":"response")"));
-    CHECK(has(response, R"("request_seq":1)"));
-    CHECK(has(response, R"("success":true)"));
-    CHECK(has(response, R"("supportsCancelRequest":true)"));
-    std::string event = co_await c.receive();
-    CHECK(has(event, R"("type":"event")"));
-    CHECK(has(event, R"("event":"initialized")"));
-    co_await c.send(R"({"seq":2,"type":"request","command":"launch","arguments":{}})");
-    std::string unsupported = co_await c.receive();
-    CHECK(has(unsupported, R"("success":false)"));
-    CHECK(has(unsupported, "unsupported request: launch"));
-    co_await c.send(R"({"seq":3,"type":"request","command":"disconnect","arguments":{}})");
-    std::string bye = co_await c.receive();
-    CHECK(has(bye, R"("request_seq":3)"));
-  });
+  dap_session(
+      [](dap::Endpoint&) {},
+      [](test::WireClient& c) -> Task<void> {
+        co_await c.send(
+            R"({"seq":1,"type":"request","command":"initialize","arguments":{"adapterID":"lua"}})");
+        std::string response = co_await c.receive();
+        CHECK(has(response, R"("type":"response")"));
+        CHECK(has(response, R"("request_seq":1)"));
+        CHECK(has(response, R"("success":true)"));
+        CHECK(has(response, R"("supportsCancelRequest":true)"));
+        std::string event = co_await c.receive();
+        CHECK(has(event, R"("type":"event")"));
+        CHECK(has(event, R"("event":"initialized")"));
+        co_await c.send(R"({"seq":2,"type":"request","command":"launch","arguments":{}})");
+        std::string unsupported = co_await c.receive();
+        CHECK(has(unsupported, R"("success":false)"));
+        CHECK(has(unsupported, "unsupported request: launch"));
+        co_await c.send(R"({"seq":3,"type":"request","command":"disconnect","arguments":{}})");
+        std::string bye = co_await c.receive();
+        CHECK(has(bye, R"("request_seq":3)"));
+      });
 }
 
 TEST_CASE("cancel reaches a running request; reverse requests get their responses") {

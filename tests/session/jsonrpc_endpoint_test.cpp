@@ -39,7 +39,10 @@ void add_echo(jsonrpc::Endpoint& e) {
 TEST_CASE("a request gets its result; an unknown method gets -32601") {
   with_endpoint(add_echo, [](jsonrpc::Endpoint&, test::WireClient& c) -> Task<void> {
     co_await c.send(R"({"jsonrpc":"2.0","id":1,"method":"echo","params":{"x":[1,2]}})");
-    { std::string got = co_await c.receive(); CHECK(got == R"({"jsonrpc":"2.0","id":1,"result":{"x":[1,2]}})"); }
+    {
+      std::string got = co_await c.receive();
+      CHECK(got == R"({"jsonrpc":"2.0","id":1,"result":{"x":[1,2]}})");
+    }
     co_await c.send(R"({"jsonrpc":"2.0","id":"two","method":"nope"})");
     std::string reply = co_await c.receive();
     CHECK(reply.find(R"("id":"two")") != std::string::npos);
@@ -55,7 +58,10 @@ TEST_CASE("invalid JSON gets -32700 with a null id, and the session goes on") {
     CHECK(reply.find(R"("id":null)") != std::string::npos);
     co_await c.send_raw("this is not a header\r\n\r\n");
     co_await c.send(R"({"jsonrpc":"2.0","id":2,"method":"echo","params":[]})");
-    { std::string got = co_await c.receive(); CHECK(got == R"({"jsonrpc":"2.0","id":2,"result":[]})"); }
+    {
+      std::string got = co_await c.receive();
+      CHECK(got == R"({"jsonrpc":"2.0","id":2,"result":[]})");
+    }
   });
 }
 
@@ -88,8 +94,14 @@ TEST_CASE("requests run concurrently and answer out of order") {
   with_endpoint(setup, [](jsonrpc::Endpoint&, test::WireClient& c) -> Task<void> {
     co_await c.send(R"({"jsonrpc":"2.0","id":1,"method":"after","params":[50]})");
     co_await c.send(R"({"jsonrpc":"2.0","id":2,"method":"after","params":[1]})");
-    { std::string got = co_await c.receive(); CHECK(got.find(R"("id":2)") != std::string::npos); }
-    { std::string got = co_await c.receive(); CHECK(got.find(R"("id":1)") != std::string::npos); }
+    {
+      std::string got = co_await c.receive();
+      CHECK(got.find(R"("id":2)") != std::string::npos);
+    }
+    {
+      std::string got = co_await c.receive();
+      CHECK(got.find(R"("id":1)") != std::string::npos);
+    }
   });
 }
 
@@ -106,9 +118,13 @@ TEST_CASE("notifications are handled in the order they arrived") {
   };
   with_endpoint(setup, [](jsonrpc::Endpoint&, test::WireClient& c) -> Task<void> {
     for (int i = 1; i <= 3; ++i)
-      co_await c.send(R"({"jsonrpc":"2.0","method":"change","params":[)" + std::to_string(i) + "]}");
+      co_await c.send(R"({"jsonrpc":"2.0","method":"change","params":[)" + std::to_string(i) +
+                      "]}");
     co_await c.send(R"({"jsonrpc":"2.0","id":1,"method":"log"})");
-    { std::string got = co_await c.receive(); CHECK(got == R"({"jsonrpc":"2.0","id":1,"result":"[1][2][3]"})"); }
+    {
+      std::string got = co_await c.receive();
+      CHECK(got == R"({"jsonrpc":"2.0","id":1,"result":"[1][2][3]"})");
+    }
   });
 }
 
@@ -122,7 +138,10 @@ TEST_CASE("a batch is answered with one array; notifications in it get no reply"
     CHECK(reply.find(R"({"jsonrpc":"2.0","id":1,"result":[1]})") != std::string::npos);
     CHECK(reply.find(R"({"jsonrpc":"2.0","id":2,"result":[2]})") != std::string::npos);
     co_await c.send("[]");
-    { std::string got = co_await c.receive(); CHECK(got.find("-32600") != std::string::npos); }
+    {
+      std::string got = co_await c.receive();
+      CHECK(got.find("-32600") != std::string::npos);
+    }
   });
 }
 
@@ -146,8 +165,46 @@ TEST_CASE("a request to the client gets its response, or times out clearly") {
     REQUIRE(id_at != std::string::npos);
     std::string id = request.substr(id_at + 5, request.find_first_of(",}", id_at) - id_at - 5);
     co_await c.send(R"({"jsonrpc":"2.0","id":)" + id + R"(,"result":[{"a":1}]})");
-    { std::string got = co_await c.receive(); CHECK(got.find("showMessageRequest") != std::string::npos); }  // never answered
-    { std::string got = co_await c.receive(); CHECK(got == R"({"jsonrpc":"2.0","id":1,"result":true})"); }
+    {
+      std::string got = co_await c.receive();
+      CHECK(got.find("showMessageRequest") != std::string::npos);
+    }  // never answered
+    {
+      std::string got = co_await c.receive();
+      CHECK(got == R"({"jsonrpc":"2.0","id":1,"result":true})");
+    }
     CHECK(*outcome == "[{\"a\":1}] | window/showMessageRequest (request to the client): timed out");
+  });
+}
+
+TEST_CASE("work-done progress: create the token, then $/progress begin and end") {
+  auto setup = [](jsonrpc::Endpoint& e) {
+    e.on_request("index", [&e](const jsonrpc::Message&) -> Task<jsonrpc::Reply> {
+      auto created = co_await e.create_progress("index-1");
+      if (!created)
+        co_return jsonrpc::Reply::fail(jsonrpc::code::internal_error, created.error().message());
+      e.progress("index-1", R"({"kind":"begin","title":"Indexing"})");
+      e.progress("index-1", R"({"kind":"end"})");
+      co_return jsonrpc::Reply::ok("null");
+    });
+  };
+  with_endpoint(setup, [](jsonrpc::Endpoint&, test::WireClient& c) -> Task<void> {
+    co_await c.send(R"({"jsonrpc":"2.0","id":1,"method":"index"})");
+    std::string create = co_await c.receive();
+    CHECK(
+        create.find(R"("method":"window/workDoneProgress/create","params":{"token":"index-1"})") !=
+        std::string::npos);
+    auto id_at = create.find(R"("id":)");
+    REQUIRE(id_at != std::string::npos);
+    std::string id = create.substr(id_at + 5, create.find_first_of(",}", id_at) - id_at - 5);
+    co_await c.send(R"({"jsonrpc":"2.0","id":)" + id + R"(,"result":null})");
+    std::string begin = co_await c.receive();
+    CHECK(
+        begin ==
+        R"({"jsonrpc":"2.0","method":"$/progress","params":{"token":"index-1","value":{"kind":"begin","title":"Indexing"}}})");
+    std::string end = co_await c.receive();
+    CHECK(end.find(R"("value":{"kind":"end"})") != std::string::npos);
+    std::string done = co_await c.receive();
+    CHECK(done == R"({"jsonrpc":"2.0","id":1,"result":null})");
   });
 }

@@ -64,11 +64,13 @@ TEST_CASE("exit without shutdown gives exit code 1; stdin EOF ends the session")
 
 TEST_CASE("initialize with a missing required field names it: -32602") {
   lsp_session([](test::WireClient& c) -> Task<void> {
-    co_await c.send(R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}})");
+    co_await c.send(
+        R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}})");
     std::string reply = co_await c.receive();
     CHECK(reply.find("-32602") != std::string::npos);
     CHECK(reply.find("processId") != std::string::npos);
-    co_await c.send(R"({"jsonrpc":"2.0","id":2,"method":"initialize","params":{"processId":"x","capabilities":{}}})");
+    co_await c.send(
+        R"({"jsonrpc":"2.0","id":2,"method":"initialize","params":{"processId":"x","capabilities":{}}})");
     std::string typed = co_await c.receive();
     CHECK(typed.find("-32602") != std::string::npos);
     c.close_input();
