@@ -20,23 +20,25 @@ void report(const Result<void>& r) {
 }  // namespace
 
 int lsp_command(std::vector<std::string_view> args) {
-  return serve("lsp", std::move(args), [](FdStream& in, FdStream& out, std::string name) -> Task<int> {
-    protocol::Wire wire(in, out, "lsp " + name);
-    jsonrpc::Endpoint endpoint(wire);
-    lsp::Server server(endpoint);
-    report(co_await endpoint.run());
-    co_return server.exit_code();
-  });
+  return serve("lsp", std::move(args),
+               [](FdStream& in, FdStream& out, std::string name) -> Task<int> {
+                 protocol::Wire wire(in, out, "lsp " + name);
+                 jsonrpc::Endpoint endpoint(wire);
+                 lsp::Server server(endpoint);
+                 report(co_await endpoint.run());
+                 co_return server.exit_code();
+               });
 }
 
 int dap_command(std::vector<std::string_view> args) {
-  return serve("dap", std::move(args), [](FdStream& in, FdStream& out, std::string name) -> Task<int> {
-    protocol::Wire wire(in, out, "dap " + name);
-    dap::Endpoint endpoint(wire);
-    dap::Server server(endpoint);
-    report(co_await endpoint.run());
-    co_return 0;
-  });
+  return serve("dap", std::move(args),
+               [](FdStream& in, FdStream& out, std::string name) -> Task<int> {
+                 protocol::Wire wire(in, out, "dap " + name);
+                 dap::Endpoint endpoint(wire);
+                 dap::Server server(endpoint);
+                 report(co_await endpoint.run());
+                 co_return 0;
+               });
 }
 
 int jsonrpc_echo_command(std::vector<std::string_view> args) {

@@ -48,8 +48,8 @@ int serve(std::string_view command, std::vector<std::string_view> args, Session 
           exit_code = co_await session(in, out, std::move(name));
         });
     if (!served) {
-      std::fprintf(stderr, "moonring %.*s: %s\n", static_cast<int>(command.size()),
-                   command.data(), served.error().message().c_str());
+      std::fprintf(stderr, "moonring %.*s: %s\n", static_cast<int>(command.size()), command.data(),
+                   served.error().message().c_str());
       exit_code = 1;
     }
   });

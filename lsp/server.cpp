@@ -12,15 +12,19 @@ constexpr const char* kVersion = "0.1.0";
 }
 
 Server::Server(jsonrpc::Endpoint& endpoint) : endpoint_(endpoint) {
-  endpoint_.set_request_gate([this](const jsonrpc::Message& m) -> std::optional<jsonrpc::ErrorObject> {
-    if (state_ == State::uninitialized && m.method != "initialize")
-      return jsonrpc::ErrorObject{jsonrpc::code::server_not_initialized, "server not initialized", {}};
-    if (state_ == State::initialized && m.method == "initialize")
-      return jsonrpc::ErrorObject{jsonrpc::code::invalid_request, "initialize was already received", {}};
-    if (state_ == State::shut_down)
-      return jsonrpc::ErrorObject{jsonrpc::code::invalid_request, "the server is shutting down", {}};
-    return std::nullopt;
-  });
+  endpoint_.set_request_gate(
+      [this](const jsonrpc::Message& m) -> std::optional<jsonrpc::ErrorObject> {
+        if (state_ == State::uninitialized && m.method != "initialize")
+          return jsonrpc::ErrorObject{
+              jsonrpc::code::server_not_initialized, "server not initialized", {}};
+        if (state_ == State::initialized && m.method == "initialize")
+          return jsonrpc::ErrorObject{
+              jsonrpc::code::invalid_request, "initialize was already received", {}};
+        if (state_ == State::shut_down)
+          return jsonrpc::ErrorObject{
+              jsonrpc::code::invalid_request, "the server is shutting down", {}};
+        return std::nullopt;
+      });
 
   endpoint_.on_request("initialize", [this](const jsonrpc::Message& m) -> Task<jsonrpc::Reply> {
     auto decoded = decode_initialize_params(m.params);
@@ -35,7 +39,8 @@ Server::Server(jsonrpc::Endpoint& endpoint) : endpoint_(endpoint) {
         "\"},\"serverInfo\":{\"name\":\"moonring\",\"version\":\"" + kVersion + "\"}}");
   });
 
-  endpoint_.on_notification("initialized", [](const jsonrpc::Message&) -> Task<void> { co_return; });
+  endpoint_.on_notification("initialized",
+                            [](const jsonrpc::Message&) -> Task<void> { co_return; });
 
   endpoint_.on_request("shutdown", [this](const jsonrpc::Message&) -> Task<jsonrpc::Reply> {
     state_ = State::shut_down;

@@ -21,7 +21,8 @@ Task<Result<Reply>> ReplyWaiters<Reply>::wait(int64_t key, std::chrono::millisec
   auto waited = co_await with_timeout(limit, detail::wait_until_set(waiter.done), what);
   waiting_.erase(key);
   if (!waited) co_return waited.take_error();
-  if (!waiter.reply) co_return runtime_error(RuntimeErrc::closed, what + ": the session ended first");
+  if (!waiter.reply)
+    co_return runtime_error(RuntimeErrc::closed, what + ": the session ended first");
   co_return std::move(*waiter.reply);
 }
 

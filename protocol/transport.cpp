@@ -86,8 +86,9 @@ Task<Result<void>> serve_transport(const TransportOptions& o, ServeSession serve
     co_return Result<void>{};
   }
   if (o.kind == Kind::pipe || o.kind == Kind::socket) {
-    Result<SocketAddress> to = o.kind == Kind::pipe ? SocketAddress::unix_path(o.pipe_name)
-                                                   : Result<SocketAddress>(SocketAddress::loopback(o.socket_port));
+    Result<SocketAddress> to = o.kind == Kind::pipe
+                                   ? SocketAddress::unix_path(o.pipe_name)
+                                   : Result<SocketAddress>(SocketAddress::loopback(o.socket_port));
     if (!to) co_return to.take_error();
     auto stream = co_await TcpStream::connect(*to);
     if (!stream) co_return stream.take_error();
@@ -97,7 +98,8 @@ Task<Result<void>> serve_transport(const TransportOptions& o, ServeSession serve
   }
   auto listener = TcpListener::bind(o.listen_address);
   if (!listener) co_return listener.take_error();
-  std::fprintf(stderr, "moonring: listening on %s\n", listener->local_address().to_string().c_str());
+  std::fprintf(stderr, "moonring: listening on %s\n",
+               listener->local_address().to_string().c_str());
   for (;;) {
     auto stream = co_await listener->accept();
     if (!stream) {
@@ -114,7 +116,7 @@ Task<Result<void>> serve_transport(const TransportOptions& o, ServeSession serve
 
 Task<void> wait_for_process_exit(int pid) {
   int fd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
-  if (fd < 0) co_return;  // gone already (or never there)
+  if (fd < 0) co_return;                                  // gone already (or never there)
   co_await IoAwaiter::poll(fd, POLLIN, current_token());  // readable once the process exits
   ::close(fd);
 }

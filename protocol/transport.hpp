@@ -21,9 +21,9 @@ namespace moonring::protocol {
 struct TransportOptions {
   enum class Kind { stdio, pipe, socket, listen };
   Kind kind = Kind::stdio;
-  std::string pipe_name;          // --pipe: a Unix socket the client listens on
-  uint16_t socket_port = 0;       // --socket: 127.0.0.1:PORT where the client listens
-  SocketAddress listen_address;   // --listen: where we listen, one session per connection
+  std::string pipe_name;         // --pipe: a Unix socket the client listens on
+  uint16_t socket_port = 0;      // --socket: 127.0.0.1:PORT where the client listens
+  SocketAddress listen_address;  // --listen: where we listen, one session per connection
   std::optional<int> client_process_id;
 };
 

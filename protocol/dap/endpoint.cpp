@@ -31,7 +31,9 @@ void Endpoint::on_request(std::string command, RequestHandler handler) {
   handlers_[std::move(command)] = std::move(handler);
 }
 
-void Endpoint::close() { session_.close(); }
+void Endpoint::close() {
+  session_.close();
+}
 
 Task<Result<void>> Endpoint::run() {
   co_return co_await session_.run(
@@ -44,7 +46,8 @@ Task<void> Endpoint::handle_body(protocol::Body body) {
   if (auto* invalid = std::get_if<Invalid>(&decoded)) {
     std::fprintf(stderr, "moonring: %s: %s\n", wire_.name().c_str(), invalid->reason.c_str());
     // A request we could read the seq of still gets its (failed) response.
-    if (invalid->seq > 0) send_response(invalid->seq, invalid->command, Reply::fail(invalid->reason));
+    if (invalid->seq > 0)
+      send_response(invalid->seq, invalid->command, Reply::fail(invalid->reason));
     co_return;
   }
   Message& m = std::get<Message>(decoded);
@@ -87,8 +90,9 @@ void Endpoint::spawn_request(std::shared_ptr<const Message> message) {
     if (reply.then) reply.then();
   };
   session_.request_started();
-  spawn_root(run_one(this, std::move(message), std::move(source)),
-             [this](Outcome<void>&&) { session_.request_finished(); }, std::move(token), nullptr);
+  spawn_root(
+      run_one(this, std::move(message), std::move(source)),
+      [this](Outcome<void>&&) { session_.request_finished(); }, std::move(token), nullptr);
 }
 
 void Endpoint::send_response(int64_t request_seq, std::string_view command, const Reply& reply) {

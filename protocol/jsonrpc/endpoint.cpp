@@ -28,7 +28,9 @@ void Endpoint::on_notification(std::string method, NotificationHandler handler) 
   notifications_[std::move(method)] = std::move(handler);
 }
 
-void Endpoint::close() { session_.close(); }
+void Endpoint::close() {
+  session_.close();
+}
 
 Task<Result<void>> Endpoint::run() {
   co_return co_await session_.run(
@@ -49,9 +51,15 @@ Task<void> Endpoint::handle_body(protocol::Body body) {
     }
     Message& m = std::get<Message>(item);
     switch (m.kind) {
-      case Kind::request: spawn_request(std::make_shared<const Message>(std::move(m))); break;
-      case Kind::notification: co_await handle_notification(m); break;
-      case Kind::response: handle_response(std::move(m)); break;
+      case Kind::request:
+        spawn_request(std::make_shared<const Message>(std::move(m)));
+        break;
+      case Kind::notification:
+        co_await handle_notification(m);
+        break;
+      case Kind::response:
+        handle_response(std::move(m));
+        break;
     }
     co_return;
   }
@@ -64,9 +72,12 @@ Task<void> Endpoint::handle_body(protocol::Body body) {
       continue;
     }
     Message& m = std::get<Message>(item);
-    if (m.kind == Kind::notification) co_await handle_notification(m);
-    else if (m.kind == Kind::response) handle_response(std::move(m));
-    else answers.push_back(answer(std::make_shared<const Message>(std::move(m))));
+    if (m.kind == Kind::notification)
+      co_await handle_notification(m);
+    else if (m.kind == Kind::response)
+      handle_response(std::move(m));
+    else
+      answers.push_back(answer(std::make_shared<const Message>(std::move(m))));
   }
   if (replies.empty() && answers.empty()) co_return;  // only notifications: no reply at all
   auto send_batch = [](Endpoint* self, std::vector<Task<std::string>> tasks,
@@ -82,8 +93,9 @@ Task<void> Endpoint::handle_body(protocol::Body body) {
     self->wire_.send(out);
   };
   session_.request_started();
-  spawn_root(send_batch(this, std::move(answers), std::move(replies)),
-             [this](Outcome<void>&&) { session_.request_finished(); }, session_.token(), nullptr);
+  spawn_root(
+      send_batch(this, std::move(answers), std::move(replies)),
+      [this](Outcome<void>&&) { session_.request_finished(); }, session_.token(), nullptr);
 }
 
 Task<void> Endpoint::handle_notification(const Message& m) {
@@ -139,13 +151,15 @@ void Endpoint::spawn_request(std::shared_ptr<const Message> message) {
   auto run_one = [](Endpoint* self, std::shared_ptr<const Message> m,
                     std::unique_ptr<CancellationSource> owned, std::string k) -> Task<void> {
     std::string reply = co_await self->answer(std::move(m));
-    if (auto it = self->cancellable_.find(k); it != self->cancellable_.end() && it->second == owned.get())
+    if (auto it = self->cancellable_.find(k);
+        it != self->cancellable_.end() && it->second == owned.get())
       self->cancellable_.erase(it);
     self->wire_.send(reply);
   };
   session_.request_started();
-  spawn_root(run_one(this, std::move(message), std::move(source), std::move(key)),
-             [this](Outcome<void>&&) { session_.request_finished(); }, std::move(token), nullptr);
+  spawn_root(
+      run_one(this, std::move(message), std::move(source), std::move(key)),
+      [this](Outcome<void>&&) { session_.request_finished(); }, std::move(token), nullptr);
 }
 
 Task<std::string> Endpoint::answer(std::shared_ptr<const Message> m) {
@@ -157,11 +171,13 @@ Task<std::string> Endpoint::answer(std::shared_ptr<const Message> m) {
     }
   }
   auto it = requests_.find(m->method);
-  const RequestHandler* handler = it != requests_.end() ? &it->second : fallback_ ? &fallback_ : nullptr;
+  const RequestHandler* handler = it != requests_.end() ? &it->second
+                                  : fallback_           ? &fallback_
+                                                        : nullptr;
   if (!handler) {
-    append_error(out, m->id,
-                 ErrorObject{code::method_not_found,
-                             "method not found: " + std::string(m->method), {}});
+    append_error(
+        out, m->id,
+        ErrorObject{code::method_not_found, "method not found: " + std::string(m->method), {}});
     co_return out;
   }
   Reply reply;

@@ -58,7 +58,8 @@ InitializeDecode decode_initialize_params(std::string_view params_json) {
 
   std::string_view text;
   if (!obj["rootUri"].get_string().get(text)) p.root_uri = std::string(text);
-  if (!root.at_pointer("/clientInfo/name").get_string().get(text)) p.client_name = std::string(text);
+  if (!root.at_pointer("/clientInfo/name").get_string().get(text))
+    p.client_name = std::string(text);
 
   out.params = std::move(p);
   return out;
