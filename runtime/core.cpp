@@ -84,6 +84,17 @@ bool Core::drain_messages() {
   return ran > 0;
 }
 
+bool Core::poll_until_ready() {
+  auto limit = runtime_.config().poll_before_sleep;
+  if (limit.count() <= 0) return false;
+  auto until = Clock::now() + limit;
+  do {
+    backend_->wait(std::chrono::nanoseconds(0));
+    if (!ready_.empty() || has_messages()) return true;
+  } while (Clock::now() < until);
+  return false;
+}
+
 bool Core::has_outbound_overflow() const {
   for (const SpscQueue* q : outbound_)
     if (q && q->has_overflow()) return true;
@@ -136,6 +147,7 @@ void Core::run() {
     // Run what is ready, and what that makes ready, up to a budget: a reply produced by one task
     // and sent by another goes out in the same turn. The budget keeps tasks that keep waking
     // each other from starving I/O and messages.
+    bool did_work = !ready_.empty();
     for (std::size_t n = kTurnBudget; n > 0 && !ready_.empty(); --n) {
       Ready r = ready_.front();
       ready_.pop_front();
@@ -155,6 +167,7 @@ void Core::run() {
     }
 
     auto timeout = ready_.empty() ? next_timeout() : std::chrono::nanoseconds(0);
+    if (timeout.count() != 0 && did_work && poll_until_ready()) continue;
     // Our surplus for a full queue needs another turn even if nothing wakes us: come back soon.
     if (has_outbound_overflow() &&
         (timeout.count() < 0 || timeout > std::chrono::microseconds(100)))

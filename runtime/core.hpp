@@ -84,6 +84,8 @@ class Core {
   bool drain_messages();
   bool has_messages() const;
   bool has_outbound_overflow() const;
+  // Polls the backend for up to the configured time; true as soon as something became ready.
+  bool poll_until_ready();
   void fire_timers();
   std::chrono::nanoseconds next_timeout() const;
   void destroy_remaining_roots();
