@@ -66,18 +66,8 @@ else
 fi
 SERVERS+=("vscode_jsonrpc|node $ROOT/bench/jsonrpc/node_echo_server.mjs")
 
-# A port below the ephemeral range (so no client socket holds it) with no socket on it now.
-free_port() {
-  local port
-  for _ in $(seq 200); do
-    port=$((20000 + RANDOM % 12000))
-    if [[ -z "$(ss -Htan "( sport = :$port )" 2>/dev/null)" ]]; then
-      echo "$port"
-      return
-    fi
-  done
-  die "no free port found"
-}
+# free_port
+source "$(dirname "${BASH_SOURCE[0]}")/../common.sh"
 
 # Stops a TCP server that has not exited by itself (within 0.2 s) once its connection closed.
 stop_server() {
