@@ -10,6 +10,9 @@ packages=(
   liburing-dev libasio-dev nlohmann-json3-dev libsimdjson-dev catch2 liblua5.4-dev
   # what the tests and benchmarks run: taskset (util-linux), ss (iproute2), python3
   util-linux iproute2 python3
+  # Lua: the official compilers and luacheck are the oracles of the differential tests; nmap-common
+  # and prosody are the real Lua code the tests and benchmarks check
+  lua5.4 lua5.1 lua-check nmap-common prosody
 )
 
 # Node.js and npm for the integration tests' real clients (any install that provides the commands
