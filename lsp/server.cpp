@@ -1,4 +1,5 @@
-// The language server's lifecycle (see server.hpp).
+// The language server's lifecycle (see server.hpp). Its handlers answer inline: the state they
+// change is in place before the next message is read, so the gate sees requests in order.
 #include "lsp/server.hpp"
 
 #include <algorithm>
@@ -11,47 +12,47 @@ namespace {
 constexpr const char* kVersion = "0.1.0";
 }
 
-Server::Server(jsonrpc::Endpoint& endpoint) : endpoint_(endpoint) {
-  endpoint_.set_request_gate(
-      [this](const jsonrpc::Message& m) -> std::optional<jsonrpc::ErrorObject> {
-        if (state_ == State::uninitialized && m.method != "initialize")
-          return jsonrpc::ErrorObject{
-              jsonrpc::code::server_not_initialized, "server not initialized", {}};
-        if (state_ == State::initialized && m.method == "initialize")
-          return jsonrpc::ErrorObject{
-              jsonrpc::code::invalid_request, "initialize was already received", {}};
-        if (state_ == State::shut_down)
-          return jsonrpc::ErrorObject{
-              jsonrpc::code::invalid_request, "the server is shutting down", {}};
-        return std::nullopt;
-      });
+Server::Server(jsonrpc::Endpoint& endpoint)
+    : Server(endpoint.dispatcher(), [&endpoint] { endpoint.close(); }) {}
 
-  endpoint_.on_request("initialize", [this](const jsonrpc::Message& m) -> Task<jsonrpc::Reply> {
+Server::Server(jsonrpc::Dispatcher& dispatcher, std::function<void()> close)
+    : close_(std::move(close)) {
+  dispatcher.set_gate([this](const jsonrpc::Message& m) -> std::optional<jsonrpc::ErrorObject> {
+    if (state_ == State::initialized) {
+      if (m.method != "initialize") return std::nullopt;
+      return jsonrpc::ErrorObject{
+          jsonrpc::code::invalid_request, "initialize was already received", {}};
+    }
+    if (state_ == State::uninitialized && m.method != "initialize")
+      return jsonrpc::ErrorObject{
+          jsonrpc::code::server_not_initialized, "server not initialized", {}};
+    if (state_ == State::shut_down)
+      return jsonrpc::ErrorObject{
+          jsonrpc::code::invalid_request, "the server is shutting down", {}};
+    return std::nullopt;
+  });
+
+  dispatcher.on_request_inline("initialize", [this](const jsonrpc::Message& m,
+                                                    jsonrpc::Responder& out) {
     auto decoded = decode_initialize_params(m.params);
-    if (decoded.error) co_return jsonrpc::Reply{"null", decoded.error};
+    if (decoded.error) return out.error(decoded.error->code, decoded.error->message);
     const auto& offered = decoded.params->position_encodings;
     // UTF-8 is what moonring stores; UTF-16 is every client's fallback (LSP 3.17).
     if (std::find(offered.begin(), offered.end(), "utf-8") != offered.end())
       position_encoding_ = "utf-8";
     state_ = State::initialized;
-    co_return jsonrpc::Reply::ok(
-        std::string("{\"capabilities\":{\"positionEncoding\":\"") + position_encoding_ +
-        "\"},\"serverInfo\":{\"name\":\"moonring\",\"version\":\"" + kVersion + "\"}}");
+    out.result() += std::string("{\"capabilities\":{\"positionEncoding\":\"") + position_encoding_ +
+                    "\"},\"serverInfo\":{\"name\":\"moonring\",\"version\":\"" + kVersion + "\"}}";
   });
 
-  endpoint_.on_notification("initialized",
-                            [](const jsonrpc::Message&) -> Task<void> { co_return; });
+  dispatcher.on_notification_inline("initialized", [](const jsonrpc::Message&) {});
 
-  endpoint_.on_request("shutdown", [this](const jsonrpc::Message&) -> Task<jsonrpc::Reply> {
+  dispatcher.on_request_inline("shutdown", [this](const jsonrpc::Message&, jsonrpc::Responder&) {
     state_ = State::shut_down;
-    shutdown_requested_ = true;
-    co_return jsonrpc::Reply::ok("null");
+    shutdown_requested_ = true;  // the result is null
   });
 
-  endpoint_.on_notification("exit", [this](const jsonrpc::Message&) -> Task<void> {
-    endpoint_.close();
-    co_return;
-  });
+  dispatcher.on_notification_inline("exit", [this](const jsonrpc::Message&) { close_(); });
 }
 
 }  // namespace moonring::lsp

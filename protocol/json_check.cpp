@@ -199,15 +199,6 @@ error_code check_atom(std::string_view token) {
   }
 }
 
-std::string_view trim(std::string_view token) {
-  while (!token.empty()) {
-    const char c = token.back();
-    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') break;
-    token.remove_suffix(1);
-  }
-  return token;
-}
-
 const char* describe(error_code error) {
   static_assert(kMaxDepth == 256, "update the message below");
   if (error == simdjson::DEPTH_ERROR) return "nested deeper than 256 levels";

@@ -71,7 +71,14 @@ bool is_number(std::string_view token);
 simdjson::error_code check_atom(std::string_view token);
 
 // `token` without trailing JSON whitespace (raw tokens run up to the next structural character).
-std::string_view trim(std::string_view token);
+inline std::string_view trim(std::string_view token) {
+  while (!token.empty()) {
+    const char c = token.back();
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') break;
+    token.remove_suffix(1);
+  }
+  return token;
+}
 
 // A message for `error`; DEPTH_ERROR names the limit.
 const char* describe(simdjson::error_code error);

@@ -6,7 +6,7 @@
 
 namespace moonring::protocol {
 
-Task<Result<void>> Session::run(Wire& wire, std::function<Task<void>(Body)> on_body,
+Task<Result<void>> Session::run(Wire& wire, Wire::BodyHandler on_body,
                                 std::function<void()> before_flush) {
   source_.emplace(Core::current()->token());
   // The writer runs under the runtime's token, so replies queued before the end still go out.

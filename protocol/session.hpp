@@ -22,8 +22,7 @@ class Session {
  public:
   // Reads with `on_body` until the input ends or close(); then cancels the session token, waits
   // for the requests in flight, lets `before_flush` fail what waits on the client, and flushes.
-  Task<Result<void>> run(Wire& wire, std::function<Task<void>(Body)> on_body,
-                         std::function<void()> before_flush);
+  Task<Result<void>> run(Wire& wire, Wire::BodyHandler on_body, std::function<void()> before_flush);
   void close();
   // Valid during run(): cancelled when the session ends.
   CancellationToken token() const { return source_->token(); }

@@ -12,7 +12,7 @@ Wire::Wire(FdStream& input, FdStream& output, std::string name, FrameLimits limi
   output_.set_eager_writes(true);
 }
 
-Task<Result<void>> Wire::read(std::function<Task<void>(Body)> on_body) {
+Task<Result<void>> Wire::read(BodyHandler on_body) {
   std::vector<std::byte> buffer(64 * 1024);
   for (;;) {
     auto n = co_await input_.read_some(buffer);
@@ -27,20 +27,20 @@ Task<Result<void>> Wire::read(std::function<Task<void>(Body)> on_body) {
         std::fprintf(stderr, "moonring: %s: %s\n", name_.c_str(), event->error.c_str());
         continue;
       }
-      co_await on_body(std::move(event->body));
+      if (auto pending = on_body(std::move(event->body))) co_await std::move(*pending);
     }
   }
 }
 
 void Wire::send(std::string_view body) {
-  append_frame(queued_, body);
+  outbox_.send(body);
   has_output_.set();
 }
 
 Task<Result<void>> Wire::write() {
   std::string sending;
   for (;;) {
-    if (queued_.empty()) {
+    if (outbox_.empty()) {
       if (writer_stopping_) co_return Result<void>{};
       has_output_.reset();
       // The writer runs under the runtime's token, not the session's, so replies queued before
@@ -49,12 +49,11 @@ Task<Result<void>> Wire::write() {
       if (!woken) co_return Result<void>{};
       continue;
     }
-    sending.clear();
-    sending.swap(queued_);
+    outbox_.take(sending);
     auto r = co_await output_.write_all(std::as_bytes(std::span(sending.data(), sending.size())));
     if (!r) {
       output_failed_ = true;
-      queued_.clear();
+      outbox_.take(sending);  // dropped
       co_return r.take_error();
     }
   }

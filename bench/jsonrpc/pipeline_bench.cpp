@@ -2,8 +2,12 @@
 // stream of framed 186-byte textDocument/hover requests.
 //   anchor:   simdjson on-demand parses each body in place, reading the method and the position's
 //             line and character (the least a server must read to answer);
-//   pipeline: FrameDecoder (64 KB reads) + jsonrpc::decode + append_result (a small hover) +
-//             append_frame, as the server does per request.
+//   pipeline: what `moonring lsp` does per message, without the I/O: FrameDecoder (64 KB reads),
+//             then jsonrpc::Dispatcher::handle (decode, the lsp::Server's gate and method table)
+//             to an inline hover handler that decodes its typed params
+//             (lsp::decode_position_params) and writes a typed Hover straight into the Outbox,
+//             framed (the writer's buffer). The hover handler is the bench's own (no
+//             LanguageService yet): the markdown is fixed, the range comes from the position.
 // Prints `bench jsonrpc_pipeline: pipeline_msgs_per_s=… simdjson_msgs_per_s=… ratio=…` (medians of
 // RUNS runs, default 5). Usage: jsonrpc_pipeline_bench [MESSAGES] (default 200000).
 #include <simdjson.h>
@@ -16,18 +20,25 @@
 #include <string>
 #include <vector>
 
+#include "lsp/server.hpp"
 #include "protocol/framing.hpp"
-#include "protocol/jsonrpc/message.hpp"
+#include "protocol/jsonrpc/dispatcher.hpp"
+#include "protocol/lsp/hover.hpp"
+#include "protocol/lsp/position.hpp"
+#include "protocol/outbox.hpp"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
 namespace protocol = moonring::protocol;
 namespace jsonrpc = moonring::jsonrpc;
+namespace lsp = moonring::lsp;
 
 constexpr std::size_t kRead = 64u << 10;
-constexpr std::string_view kHoverResult =
-    R"({"contents":{"kind":"markdown","value":"```lua\nlocal checker: Checker\n```"}})";
+constexpr std::string_view kMarkdown = "```lua\nlocal checker: Checker\n```";
+constexpr std::string_view kInitialize =
+    R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"processId":null,)"
+    R"("capabilities":{"general":{"positionEncodings":["utf-8","utf-16"]}}}})";
 
 // Ids of seven digits make each body 186 bytes.
 std::string hover_request(int64_t id) {
@@ -78,12 +89,41 @@ double anchor_run(const Stream& s) {
   return static_cast<double>(s.bodies.size()) / seconds;
 }
 
-// The pipeline: frames from 64 KB reads, decoded, answered, framed into an output buffer that a
-// write would drain.
+// A hover handler as a language feature would register it: typed params in, typed Hover out.
+void answer_hover(const jsonrpc::Message& m, jsonrpc::Responder& out) {
+  lsp::TextDocumentPositionParams params;
+  if (auto error = lsp::decode_position_params(m.params, params)) {
+    return out.error(error->code, error->message);
+  }
+  const lsp::Position& at = params.position;
+  lsp::append_hover(out.result(),
+                    lsp::Hover{kMarkdown, lsp::Range{at, {at.line, at.character + 7}}});
+}
+
+// The server's method table: lsp::Server's lifecycle, initialized, plus the hover handler.
+struct Server {
+  jsonrpc::Dispatcher dispatcher;
+  lsp::Server lifecycle{dispatcher, [] {}};
+  protocol::Outbox out;
+
+  Server() {
+    dispatcher.on_request_inline("textDocument/hover", answer_hover);
+    if (dispatcher.handle(protocol::Body::copy_of(kInitialize), out) !=
+        jsonrpc::Dispatcher::Left::nothing) {
+      std::abort();
+    }
+    std::string reply;
+    out.take(reply);
+    if (reply.find(R"("positionEncoding":"utf-8")") == std::string::npos) std::abort();
+  }
+};
+
+// The pipeline: frames from 64 KB reads, each handled by the server's dispatcher, its reply framed
+// into the outbox that a write would drain.
 double pipeline_run(const Stream& s) {
   protocol::FrameDecoder decoder;
-  std::string out;
-  std::string reply;
+  Server server;
+  std::string written;
   uint64_t answered = 0;
   const std::string_view input(s.bytes.data(), s.bytes.size() - simdjson::SIMDJSON_PADDING);
   const auto start = Clock::now();
@@ -91,19 +131,36 @@ double pipeline_run(const Stream& s) {
     decoder.feed(input.substr(at, kRead));
     while (auto event = decoder.next()) {
       if (event->kind != protocol::FrameEvent::Kind::message) std::abort();
-      const jsonrpc::Decoded decoded = jsonrpc::decode(std::move(event->body));
-      const auto* request = std::get_if<jsonrpc::Message>(&decoded.items.front());
-      if (request == nullptr || request->method != "textDocument/hover") std::abort();
-      reply.clear();
-      jsonrpc::append_result(reply, request->id, kHoverResult);
-      protocol::append_frame(out, reply);
+      if (server.dispatcher.handle(std::move(event->body), server.out) !=
+          jsonrpc::Dispatcher::Left::nothing) {
+        std::abort();
+      }
       ++answered;
     }
-    out.clear();  // written
+    server.out.take(written);  // written
   }
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   if (answered != s.bodies.size()) std::abort();
   return static_cast<double>(answered) / seconds;
+}
+
+// One request through the pipeline, its reply checked (so the bench measures a working server).
+void check_reply(const Stream& s) {
+  Server server;
+  const auto& [offset, size] = s.bodies.front();
+  server.dispatcher.handle(protocol::Body::copy_of({s.bytes.data() + offset, size}), server.out);
+  std::string reply;
+  server.out.take(reply);
+  const std::string body =
+      R"({"jsonrpc":"2.0","id":1000000,"result":{"contents":{"kind":"markdown","value":)"
+      R"("```lua\nlocal checker: Checker\n```"},"range":{"start":{"line":120,"character":17},)"
+      R"("end":{"line":120,"character":24}}}})";
+  std::string expected;
+  protocol::append_frame(expected, body);
+  if (reply != expected) {
+    std::fprintf(stderr, "pipeline_bench: unexpected reply: %s\n", reply.c_str());
+    std::abort();
+  }
 }
 
 double median(std::vector<double> v) {
@@ -118,6 +175,7 @@ int main(int argc, char** argv) {
   const char* runs_env = std::getenv("RUNS");
   const int runs = runs_env != nullptr ? std::max(1, std::atoi(runs_env)) : 5;
   const Stream stream = make_stream(messages);
+  check_reply(stream);
   anchor_run(stream);  // warm-up: page in, grow the parsers
   pipeline_run(stream);
   std::vector<double> anchor;

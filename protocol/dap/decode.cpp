@@ -209,9 +209,9 @@ error_code decode_document(protocol::Body& body, Fields& f) {
 }  // namespace
 
 std::variant<Message, Invalid> decode(protocol::Body body) {
-  auto shared = std::make_shared<protocol::Body>(std::move(body));
+  protocol::SharedBody shared(std::move(body));
   Fields f;
-  const error_code e = decode_document(*shared, f);
+  const error_code e = decode_document(shared.unshared(), f);
   json::trim_parser();
   if (e) return Invalid{0, {}, std::string("invalid JSON: ") + json::describe(e)};
   if (f.problem.empty()) {

@@ -37,7 +37,10 @@ void Endpoint::close() {
 
 Task<Result<void>> Endpoint::run() {
   co_return co_await session_.run(
-      wire_, [this](protocol::Body body) { return handle_body(std::move(body)); },
+      wire_,
+      [this](protocol::Body body) -> std::optional<Task<void>> {
+        return handle_body(std::move(body));
+      },
       [this] { replies_.fail_all(); });
 }
 

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,7 +25,7 @@ struct Message {
   std::string_view message;    // response: error message ("" when absent); unescaped view
   std::string_view body_json;  // response, event: raw JSON ("" when absent)
   // Backs the views; escaped strings are unescaped in place in it, so copies are cheap and safe.
-  std::shared_ptr<const protocol::Body> body;
+  protocol::SharedBody body;
 };
 
 struct Invalid {

@@ -228,7 +228,7 @@ error_code read_members(od::object object, int depth, protocol::Body& body, Memb
 // Settles what the members made (items.back(), a Message so far): a request, a notification, a
 // response, or an Invalid. A message takes `body` (a single message takes the last reference,
 // sparing two atomic count updates).
-void classify(Members& m, std::shared_ptr<const protocol::Body> body, std::vector<Item>& items) {
+void classify(Members& m, protocol::SharedBody body, std::vector<Item>& items) {
   Message& message = m.message;
   const bool usable_id =
       message.id.kind == Id::Kind::integer || message.id.kind == Id::Kind::string;
@@ -269,8 +269,7 @@ error_code at_end(od::document& doc) {
 }
 
 // batch -> '[' message (',' message)* ']'
-error_code decode_batch(od::document& doc, const std::shared_ptr<protocol::Body>& shared,
-                        Decoded& out) {
+error_code decode_batch(od::document& doc, protocol::SharedBody& shared, Decoded& out) {
   od::array array;
   if (auto e = doc.get_array().get(array)) return e;
   for (auto element : array) {
@@ -280,7 +279,7 @@ error_code decode_batch(od::document& doc, const std::shared_ptr<protocol::Body>
       od::object object;
       if (auto e = value.get_object().get(object)) return e;
       Members m{std::get<Message>(out.items.emplace_back(std::in_place_type<Message>))};
-      if (auto e = read_members(object, 2, *shared, m)) return e;
+      if (auto e = read_members(object, 2, shared.unshared(), m)) return e;
       classify(m, shared, out.items);
       continue;
     }
@@ -294,8 +293,8 @@ error_code decode_batch(od::document& doc, const std::shared_ptr<protocol::Body>
   return simdjson::SUCCESS;
 }
 
-error_code decode_document(std::shared_ptr<protocol::Body>& shared, Decoded& out) {
-  protocol::Body& body = *shared;
+error_code decode_document(protocol::SharedBody& shared, Decoded& out) {
+  protocol::Body& body = shared.unshared();
   od::document doc;
   const simdjson::padded_string_view text(body.data(), body.size(), body.padded_size());
   if (auto e = json::thread_parser().iterate(text).get(doc)) return e;
@@ -324,7 +323,7 @@ error_code decode_document(std::shared_ptr<protocol::Body>& shared, Decoded& out
 }
 
 // Any body: a JSON error anywhere makes the whole of it one -32700.
-void decode_any(std::shared_ptr<protocol::Body>& shared, Decoded& out) {
+void decode_any(protocol::SharedBody& shared, Decoded& out) {
   if (const error_code e = decode_document(shared, out)) {
     out.batch = false;
     out.items.clear();
@@ -335,12 +334,18 @@ void decode_any(std::shared_ptr<protocol::Body>& shared, Decoded& out) {
 
 }  // namespace
 
-Decoded decode(protocol::Body body) {
-  auto shared = std::make_shared<protocol::Body>(std::move(body));
-  Decoded out;
-  out.items.reserve(1);
+void decode(protocol::Body body, Decoded& out) {
+  out.batch = false;
+  out.items.clear();
+  protocol::SharedBody shared(std::move(body));
   if (!detail::decode_usual(shared, out)) decode_any(shared, out);
   json::trim_parser();
+}
+
+Decoded decode(protocol::Body body) {
+  Decoded out;
+  out.items.reserve(1);
+  decode(std::move(body), out);
   return out;
 }
 
@@ -349,7 +354,7 @@ Decoded decode(protocol::Body body) {
 namespace moonring::jsonrpc::detail {
 
 Decoded decode_general(protocol::Body body) {
-  auto shared = std::make_shared<protocol::Body>(std::move(body));
+  protocol::SharedBody shared(std::move(body));
   Decoded out;
   decode_any(shared, out);
   json::trim_parser();

@@ -3,8 +3,6 @@
 // second; they must agree wherever the first answers, which the tests and the fuzz target check.
 #pragma once
 
-#include <memory>
-
 #include "protocol/jsonrpc/message.hpp"
 
 namespace moonring::jsonrpc::detail {
@@ -13,7 +11,7 @@ namespace moonring::jsonrpc::detail {
 // without whitespace: what vscode-jsonrpc and most clients send. Appends the message and returns
 // true, taking `body`; returns false, having changed nothing, for anything else or anything
 // doubtful.
-bool decode_usual(std::shared_ptr<protocol::Body>& body, Decoded& out);
+bool decode_usual(protocol::SharedBody& body, Decoded& out);
 
 // Any body (decode() without the fast path).
 Decoded decode_general(protocol::Body body);

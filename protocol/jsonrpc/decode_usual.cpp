@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "protocol/json_check.hpp"
+#include "protocol/json_scan.hpp"
 #include "protocol/jsonrpc/decode_paths.hpp"
 
 namespace moonring::jsonrpc::detail {
@@ -50,21 +51,7 @@ bool take_integer(Cursor& c, int64_t& out) {
 
 // A string without escapes or control characters (its UTF-8 checked), up to its closing quote.
 bool take_plain_string(Cursor& c, std::string_view& out) {
-  const auto* quote = static_cast<const char*>(std::memchr(c.p, '"', c.end - c.p));
-  if (quote == nullptr) return false;
-  // One pass without early exits (the compiler vectorises it): anything unusual means the
-  // general path.
-  bool unusual = false;
-  bool ascii = true;
-  for (const char* q = c.p; q < quote; ++q) {
-    const auto byte = static_cast<unsigned char>(*q);
-    unusual |= byte < 0x20 || byte == '\\';
-    ascii &= byte < 0x80;
-  }
-  if (unusual) return false;
-  out = {c.p, static_cast<std::size_t>(quote - c.p)};
-  c.p = quote + 1;
-  return ascii || simdjson::validate_utf8(out.data(), out.size());
+  return json::take_plain_string(c.p, c.end, out);
 }
 
 // params -> object | array, the rest of the body up to the envelope's closing brace: checked as
@@ -89,16 +76,13 @@ bool check_params(const protocol::Body& body, std::string_view params) {
 
 }  // namespace
 
-bool decode_usual(std::shared_ptr<protocol::Body>& body, Decoded& out) {
+bool decode_usual(protocol::SharedBody& body, Decoded& out) {
   const std::string_view text = json::trim(body->view());
   Cursor c{text.data(), text.data() + text.size()};
   if (!c.take(R"({"jsonrpc":"2.0",)")) return false;
-  Id id;
-  if (c.take(R"("id":)")) {
-    int64_t n = 0;
-    if (!take_integer(c, n) || !c.take(",")) return false;
-    id = Id::of(n);
-  }
+  const bool has_id = c.take(R"("id":)");
+  int64_t id = 0;
+  if (has_id && (!take_integer(c, id) || !c.take(","))) return false;
   std::string_view method;
   if (!c.take(R"("method":")") || !take_plain_string(c, method)) return false;
   std::string_view params;
@@ -112,8 +96,11 @@ bool decode_usual(std::shared_ptr<protocol::Body>& body, Decoded& out) {
     return false;
   }
   Message& message = std::get<Message>(out.items.emplace_back(std::in_place_type<Message>));
-  message.kind = id.kind == Id::Kind::none ? Kind::notification : Kind::request;
-  message.id = std::move(id);
+  message.kind = has_id ? Kind::request : Kind::notification;
+  if (has_id) {  // set in place: no Id (and its string) to move
+    message.id.kind = Id::Kind::integer;
+    message.id.integer = id;
+  }
   message.method = method;
   message.params = params;
   message.body = std::move(body);

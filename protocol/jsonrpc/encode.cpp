@@ -54,16 +54,13 @@ void append_notification(std::string& out, std::string_view method, std::string_
   out += '}';
 }
 
-void append_result(std::string& out, const Id& id, std::string_view result_json) {
+void append_result_head(std::string& out, const Id& id) {
   constexpr std::string_view kHead = R"({"jsonrpc":"2.0","id":)";
   constexpr std::string_view kResult = R"(,"result":)";
-  const std::string_view result = result_json.empty() ? std::string_view("null") : result_json;
   if (id.kind != Id::Kind::integer) {
     out += kHead;
     id.append_json(out);
     out += kResult;
-    out += result;
-    out += '}';
     return;
   }
   // The usual reply: sized once, then filled (this runs once per request).
@@ -71,13 +68,17 @@ void append_result(std::string& out, const Id& id, std::string_view result_json)
   const auto number = std::to_chars(digits, digits + sizeof digits, id.integer);
   const auto id_size = static_cast<std::size_t>(number.ptr - digits);
   const std::size_t at = out.size();
-  out.resize(at + kHead.size() + id_size + kResult.size() + result.size() + 1);
+  out.resize(at + kHead.size() + id_size + kResult.size());
   char* p = out.data() + at;
   p = std::copy(kHead.begin(), kHead.end(), p);
   p = std::copy(digits, number.ptr, p);
-  p = std::copy(kResult.begin(), kResult.end(), p);
-  p = std::copy(result.begin(), result.end(), p);
-  *p = '}';
+  std::copy(kResult.begin(), kResult.end(), p);
+}
+
+void append_result(std::string& out, const Id& id, std::string_view result_json) {
+  append_result_head(out, id);
+  out += result_json.empty() ? std::string_view("null") : result_json;
+  out += '}';
 }
 
 void append_error(std::string& out, const Id& id, const ErrorObject& error) {

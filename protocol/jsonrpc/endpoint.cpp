@@ -1,6 +1,7 @@
 // A JSON-RPC 2.0 session over a Wire (see endpoint.hpp).
 #include "protocol/jsonrpc/endpoint.hpp"
 
+#include <cstdio>
 #include <exception>
 
 #include "runtime/spawn.hpp"
@@ -20,64 +21,70 @@ std::string id_key(const Id& id) {
 
 Endpoint::Endpoint(protocol::Wire& wire) : wire_(wire) {}
 
-void Endpoint::on_request(std::string method, RequestHandler handler) {
-  requests_[std::move(method)] = std::move(handler);
-}
-
-void Endpoint::on_notification(std::string method, NotificationHandler handler) {
-  notifications_[std::move(method)] = std::move(handler);
-}
-
 void Endpoint::close() {
   session_.close();
 }
 
 Task<Result<void>> Endpoint::run() {
   co_return co_await session_.run(
-      wire_, [this](protocol::Body body) { return handle_body(std::move(body)); },
+      wire_, [this](protocol::Body body) { return on_body(std::move(body)); },
       [this] { replies_.fail_all(); });
 }
 
-Task<void> Endpoint::handle_body(protocol::Body body) {
-  Decoded decoded = decode(std::move(body));
-  if (!decoded.batch) {
-    if (decoded.items.empty()) co_return;
-    Item& item = decoded.items.front();
-    if (auto* invalid = std::get_if<Invalid>(&item)) {
-      std::string out;
-      append_error(out, invalid->id, invalid->error);
-      wire_.send(out);
-      co_return;
-    }
-    Message& m = std::get<Message>(item);
-    switch (m.kind) {
-      case Kind::request:
-        spawn_request(std::make_shared<const Message>(std::move(m)));
-        break;
-      case Kind::notification:
-        co_await handle_notification(m);
-        break;
-      case Kind::response:
-        handle_response(std::move(m));
-        break;
-    }
-    co_return;
+// Whatever the dispatcher cannot finish at once: a request as its own task, a notification's
+// handler awaited before reading on, a response to one of ours, a batch.
+std::optional<Task<void>> Endpoint::on_body(protocol::Body body) {
+  using Left = Dispatcher::Left;
+  const Left left = dispatcher_.handle(std::move(body), wire_.outbox());
+  wire_.output_ready();
+  if (left == Left::nothing) return std::nullopt;
+  if (left == Left::batch) return handle_batch(std::move(dispatcher_.decoded()));
+  Message m = std::get<Message>(std::move(dispatcher_.decoded().items.front()));
+  switch (left) {
+    case Left::request:
+      spawn_request(std::move(m), dispatcher_.request_handler());
+      break;
+    case Left::notification:
+      if (const NotificationHandler* handler = dispatcher_.notification_left()) {
+        return run_notification(std::move(m), handler);
+      }
+      cancel_request(m.params);  // $/cancelRequest
+      break;
+    case Left::response:
+      handle_response(std::move(m));
+      break;
+    default:
+      break;
   }
-  // A batch: notifications in order now, requests concurrently, one array of replies.
+  return std::nullopt;
+}
+
+Task<void> Endpoint::handle_batch(Decoded batch) {
+  // Notifications in order now, requests concurrently, one array of replies.
   std::vector<std::string> replies;
   std::vector<Task<std::string>> answers;
-  for (Item& item : decoded.items) {
+  for (Item& item : batch.items) {
     if (auto* invalid = std::get_if<Invalid>(&item)) {
       append_error(replies.emplace_back(), invalid->id, invalid->error);
       continue;
     }
     Message& m = std::get<Message>(item);
-    if (m.kind == Kind::notification)
-      co_await handle_notification(m);
-    else if (m.kind == Kind::response)
+    if (m.kind == Kind::notification) {
+      if (m.method == "$/cancelRequest") {
+        cancel_request(m.params);
+      } else if (const NotificationHandler* handler = dispatcher_.notification_handler(m)) {
+        co_await run_notification(std::move(m), handler);
+      }
+    } else if (m.kind == Kind::response) {
       handle_response(std::move(m));
-    else
-      answers.push_back(answer(std::make_shared<const Message>(std::move(m))));
+    } else {
+      std::string reply;
+      if (const RequestHandler* handler = dispatcher_.answer(m, reply)) {
+        answers.push_back(answer(std::move(m), handler));
+      } else {
+        replies.push_back(std::move(reply));
+      }
+    }
   }
   if (replies.empty() && answers.empty()) co_return;  // only notifications: no reply at all
   auto send_batch = [](Endpoint* self, std::vector<Task<std::string>> tasks,
@@ -98,15 +105,9 @@ Task<void> Endpoint::handle_body(protocol::Body body) {
       [this](Outcome<void>&&) { session_.request_finished(); }, session_.token(), nullptr);
 }
 
-Task<void> Endpoint::handle_notification(const Message& m) {
-  if (m.method == "$/cancelRequest") {
-    cancel_request(m.params);
-    co_return;
-  }
-  auto it = notifications_.find(m.method);
-  if (it == notifications_.end()) co_return;  // unknown notifications are ignored (LSP 3.17)
+Task<void> Endpoint::run_notification(Message m, const NotificationHandler* handler) {
   try {
-    co_await it->second(m);
+    co_await (*handler)(m);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "moonring: %s: notification %.*s failed: %s\n", wire_.name().c_str(),
                  static_cast<int>(m.method.size()), m.method.data(), e.what());
@@ -143,14 +144,14 @@ void Endpoint::handle_response(Message message) {
   replies_.deliver(id, std::move(message));
 }
 
-void Endpoint::spawn_request(std::shared_ptr<const Message> message) {
+void Endpoint::spawn_request(Message message, const RequestHandler* handler) {
   auto source = std::make_unique<CancellationSource>(session_.token());
   CancellationToken token = source->token();
-  std::string key = id_key(message->id);
+  std::string key = id_key(message.id);
   cancellable_[key] = source.get();
-  auto run_one = [](Endpoint* self, std::shared_ptr<const Message> m,
+  auto run_one = [](Endpoint* self, Message m, const RequestHandler* h,
                     std::unique_ptr<CancellationSource> owned, std::string k) -> Task<void> {
-    std::string reply = co_await self->answer(std::move(m));
+    std::string reply = co_await self->answer(std::move(m), h);
     if (auto it = self->cancellable_.find(k);
         it != self->cancellable_.end() && it->second == owned.get())
       self->cancellable_.erase(it);
@@ -158,40 +159,24 @@ void Endpoint::spawn_request(std::shared_ptr<const Message> message) {
   };
   session_.request_started();
   spawn_root(
-      run_one(this, std::move(message), std::move(source), std::move(key)),
+      run_one(this, std::move(message), handler, std::move(source), std::move(key)),
       [this](Outcome<void>&&) { session_.request_finished(); }, std::move(token), nullptr);
 }
 
-Task<std::string> Endpoint::answer(std::shared_ptr<const Message> m) {
-  std::string out;
-  if (gate_) {
-    if (auto refused = gate_(*m)) {
-      append_error(out, m->id, *refused);
-      co_return out;
-    }
-  }
-  auto it = requests_.find(m->method);
-  const RequestHandler* handler = it != requests_.end() ? &it->second
-                                  : fallback_           ? &fallback_
-                                                        : nullptr;
-  if (!handler) {
-    append_error(
-        out, m->id,
-        ErrorObject{code::method_not_found, "method not found: " + std::string(m->method), {}});
-    co_return out;
-  }
+Task<std::string> Endpoint::answer(Message m, const RequestHandler* handler) {
   Reply reply;
   try {
-    reply = co_await (*handler)(*m);
+    reply = co_await (*handler)(m);
   } catch (const std::exception& e) {
     reply = Reply::fail(code::internal_error, std::string("internal error: ") + e.what());
   }
+  std::string out;
   if (reply.error) {
     if (Core::current()->token().cancelled())
       reply.error = ErrorObject{code::request_cancelled, "request cancelled", {}};
-    append_error(out, m->id, *reply.error);
+    append_error(out, m.id, *reply.error);
   } else {
-    append_result(out, m->id, reply.result);
+    append_result(out, m.id, reply.result);
   }
   co_return out;
 }

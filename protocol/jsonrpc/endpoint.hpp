@@ -5,13 +5,13 @@
 
 #include <chrono>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 
+#include "protocol/jsonrpc/dispatcher.hpp"
 #include "protocol/jsonrpc/message.hpp"
 #include "protocol/session.hpp"
 #include "protocol/wire.hpp"
@@ -22,35 +22,32 @@
 
 namespace moonring::jsonrpc {
 
-// What a request handler answers: a raw JSON result, or an error.
-struct Reply {
-  std::string result = "null";
-  std::optional<ErrorObject> error;
-
-  static Reply ok(std::string json) { return Reply{std::move(json), std::nullopt}; }
-  static Reply fail(int code, std::string message) {
-    return Reply{"null", ErrorObject{code, std::move(message), {}}};
-  }
-};
-
-// Handlers run on the endpoint's core. A request handler's ambient token is cancelled by
-// $/cancelRequest for its id and when the session ends.
-using RequestHandler = std::function<Task<Reply>(const Message&)>;
-using NotificationHandler = std::function<Task<void>(const Message&)>;
-// Consulted before every request: an error answers the request instead (lifecycle rules).
-using RequestGate = std::function<std::optional<ErrorObject>(const Message&)>;
-
 class Endpoint {
  public:
   explicit Endpoint(protocol::Wire& wire);
   Endpoint(const Endpoint&) = delete;
   Endpoint& operator=(const Endpoint&) = delete;
 
-  void on_request(std::string method, RequestHandler handler);
-  void on_notification(std::string method, NotificationHandler handler);
-  void set_request_gate(RequestGate gate) { gate_ = std::move(gate); }
+  // The method table (dispatcher.hpp says how each kind of handler runs).
+  Dispatcher& dispatcher() { return dispatcher_; }
+  void on_request(std::string method, RequestHandler handler) {
+    dispatcher_.on_request(std::move(method), std::move(handler));
+  }
+  void on_request_inline(std::string method, InlineHandler handler) {
+    dispatcher_.on_request_inline(std::move(method), std::move(handler));
+  }
+  void on_notification(std::string method, NotificationHandler handler) {
+    dispatcher_.on_notification(std::move(method), std::move(handler));
+  }
+  void on_notification_inline(std::string method, InlineNotificationHandler handler) {
+    dispatcher_.on_notification_inline(std::move(method), std::move(handler));
+  }
+  void set_request_gate(RequestGate gate) { dispatcher_.set_gate(std::move(gate)); }
   // Answers requests whose method has no handler (instead of -32601).
-  void set_fallback(RequestHandler handler) { fallback_ = std::move(handler); }
+  void set_fallback(RequestHandler handler) { dispatcher_.set_fallback(std::move(handler)); }
+  void set_fallback_inline(InlineHandler handler) {
+    dispatcher_.set_fallback_inline(std::move(handler));
+  }
 
   // Serves until the input ends or close(); then cancels what still runs, waits for it and
   // flushes every reply. The error is the transport's, if it failed.
@@ -68,25 +65,17 @@ class Endpoint {
   void progress(std::string_view token, std::string_view value_json);
 
  private:
-  Task<void> handle_body(protocol::Body body);
-  Task<void> handle_notification(const Message& message);
+  std::optional<Task<void>> on_body(protocol::Body body);
+  Task<void> run_notification(Message message, const NotificationHandler* handler);
   void handle_response(Message message);
-  // Runs one request to its reply (JSON text of one response object).
-  Task<std::string> answer(std::shared_ptr<const Message> message);
-  Task<void> answer_batch(std::vector<std::shared_ptr<const Message>> requests,
-                          std::vector<std::string> ready);
-  void spawn_request(std::shared_ptr<const Message> message);
+  // Runs an asynchronous handler to its reply (JSON text of one response object).
+  Task<std::string> answer(Message message, const RequestHandler* handler);
+  Task<void> handle_batch(Decoded batch);
+  void spawn_request(Message message, const RequestHandler* handler);
   void cancel_request(std::string_view params);
 
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
   protocol::Wire& wire_;
-  std::unordered_map<std::string, RequestHandler, Hash, std::equal_to<>> requests_;
-  std::unordered_map<std::string, NotificationHandler, Hash, std::equal_to<>> notifications_;
-  RequestGate gate_;
-  RequestHandler fallback_;
+  Dispatcher dispatcher_;
   protocol::Session session_;
   // Requests in flight by id, for $/cancelRequest.
   std::unordered_map<std::string, CancellationSource*> cancellable_;

@@ -3,7 +3,9 @@
 // JSON in valid UTF-8 whatever bytes come in (file contents, paths, Lua strings).
 #include <array>
 #include <cstdint>
+#include <cstring>
 
+#include "protocol/json_scan.hpp"
 #include "protocol/jsonrpc/message.hpp"
 
 namespace moonring::jsonrpc {
@@ -52,19 +54,37 @@ Utf8Sequence utf8_sequence(const unsigned char* p, const unsigned char* end) {
   return {trailing + 1, true};
 }
 
-}  // namespace
+// Where escaped text goes: a std::string (any length), or a buffer known to be large enough.
+struct StringSink {
+  std::string& out;
+  void append(const char* text, std::size_t n) { out.append(text, n); }
+  void put(char c) { out += c; }
+};
+struct BufferSink {
+  char* p;
+  void append(const char* text, std::size_t n) {
+    std::memcpy(p, text, n);
+    p += n;
+  }
+  void put(char c) { *p++ = c; }
+};
 
-void append_json_string(std::string& out, std::string_view text) {
+template <typename Sink>
+void escape(Sink& out, std::string_view text) {
   constexpr char kHex[] = "0123456789abcdef";
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const auto* end = p + text.size();
   const auto* run = p;  // start of the bytes copied unchanged
-  const auto flush = [&] { out.append(reinterpret_cast<const char*>(run), p - run); };
-  out += '"';
+  const auto flush = [&] {
+    out.append(reinterpret_cast<const char*>(run), static_cast<std::size_t>(p - run));
+  };
+  out.put('"');
   while (p < end) {
     const unsigned char c = *p;
     if (kPlain[c]) {
-      ++p;
+      // A run of plain ASCII, eight bytes at a time.
+      p = reinterpret_cast<const unsigned char*>(protocol::json::skip_plain(
+          text.data(), reinterpret_cast<const char*>(p + 1), reinterpret_cast<const char*>(end)));
       continue;
     }
     if (c >= 0x80) {
@@ -74,15 +94,21 @@ void append_json_string(std::string& out, std::string_view text) {
         continue;
       }
       flush();
-      out += "\xEF\xBF\xBD";  // U+FFFD
+      out.append("\xEF\xBF\xBD", 3);  // U+FFFD
       p += sequence.length;
       run = p;
       continue;
     }
     flush();
     if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
+      const char escaped[2] = {'\\', static_cast<char>(c)};
+      out.append(escaped, 2);
+    } else if (c == '\n') {  // the short forms of the usual control characters
+      out.append("\\n", 2);
+    } else if (c == '\t') {
+      out.append("\\t", 2);
+    } else if (c == '\r') {
+      out.append("\\r", 2);
     } else {
       const char escape[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
       out.append(escape, sizeof escape);
@@ -91,7 +117,27 @@ void append_json_string(std::string& out, std::string_view text) {
     run = p;
   }
   flush();
-  out += '"';
+  out.put('"');
+}
+
+}  // namespace
+
+char* write_json_string(char* out, std::string_view text) {
+  BufferSink sink{out};
+  escape(sink, text);
+  return sink.p;
+}
+
+void append_json_string(std::string& out, std::string_view text) {
+  // A short string is escaped into a buffer and appended once (this runs for most strings of
+  // most replies); a long one straight into `out`, run by run.
+  if (text.size() <= kShortJsonString) {
+    char buffer[json_string_room(kShortJsonString)];
+    out.append(buffer, write_json_string(buffer, text));
+    return;
+  }
+  StringSink sink{out};
+  escape(sink, text);
 }
 
 }  // namespace moonring::jsonrpc

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -51,13 +50,17 @@ enum class Kind : uint8_t { request, notification, response };
 // safe). An escaped method name is unescaped in place in `body`, so `body` holds the bytes
 // received except there.
 struct Message {
+  // Members start from their initialisers only (value-initialising would first zero the whole
+  // object, a measurable cost once per message).
+  Message() {}  // NOLINT(modernize-use-equals-default)
+
   Kind kind = Kind::notification;
   Id id;
   std::string_view method;           // requests and notifications
   std::string_view params;           // raw JSON ("" when absent)
   std::string_view result;           // responses: raw JSON ("" when absent)
   std::optional<ErrorObject> error;  // responses
-  std::shared_ptr<const protocol::Body> body;
+  protocol::SharedBody body;
 };
 
 // A message that cannot be handled, with the error response it deserves.
@@ -76,15 +79,28 @@ struct Decoded {
 // Decode one framed body. Never throws; bad JSON, invalid UTF-8, nesting deeper than the limit,
 // numbers out of range and wrong shapes become Invalid items with the right code.
 Decoded decode(protocol::Body body);
+// The same into `out`, which is cleared first and keeps its storage (a session decodes every
+// message into one Decoded, so a single message costs no allocation of its own).
+void decode(protocol::Body body, Decoded& out);
 
 // Encoders append a complete JSON body to `out`.
 void append_request(std::string& out, const Id& id, std::string_view method,
                     std::string_view params_json);
 void append_notification(std::string& out, std::string_view method, std::string_view params_json);
 void append_result(std::string& out, const Id& id, std::string_view result_json);
+// A result response up to its result's value: append the result's JSON, then '}'.
+void append_result_head(std::string& out, const Id& id);
 void append_error(std::string& out, const Id& id, const ErrorObject& error);
 
 // JSON string escaping for encoders (valid UTF-8 passes through; invalid bytes become U+FFFD).
 void append_json_string(std::string& out, std::string_view text);
+// The same written at `out`, which has room for json_string_room(text.size()) bytes; returns the
+// end of what it wrote.
+constexpr std::size_t json_string_room(std::size_t size) {
+  return 6 * size + 2;  // every byte escaped in six, and the quotes
+}
+char* write_json_string(char* out, std::string_view text);
+// Strings up to this long are escaped in a buffer on the stack.
+inline constexpr std::size_t kShortJsonString = 256;
 
 }  // namespace moonring::jsonrpc

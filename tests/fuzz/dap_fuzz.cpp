@@ -1,10 +1,12 @@
-// libFuzzer target: dap::decode on arbitrary bytes. Invariants: no crash; an Invalid always has a
-// reason; a decoded message re-encodes to JSON that decodes to the same fields.
+// libFuzzer target: dap::decode on arbitrary bytes, and the typed arguments of its requests.
+// Invariants: no crash; an Invalid (or a typed argument error) always has a reason; a decoded
+// message re-encodes to JSON that decodes to the same fields.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 
+#include "protocol/dap/arguments.hpp"
 #include "protocol/dap/message.hpp"
 
 namespace {
@@ -35,6 +37,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   std::string out;
   switch (m.kind) {
     case Kind::request: {
+      // The typed arguments: no crash, and an error always says what is wrong.
+      InitializeArguments initialize;
+      if (auto error = decode_initialize_arguments(m.arguments, initialize)) {
+        require(error->rfind("initialize: ", 0) == 0);
+      } else {
+        require(!m.arguments.empty());
+      }
+      DisconnectArguments disconnect;
+      if (auto error = decode_disconnect_arguments(m.arguments, disconnect)) {
+        require(error->rfind("disconnect: ", 0) == 0);
+      }
       append_request(out, m.seq, m.command, m.arguments);
       const Message again = decode_message(out);
       require(again.kind == Kind::request && again.seq == m.seq && again.command == m.command &&

@@ -1,7 +1,8 @@
 // libFuzzer target: FrameDecoder on arbitrary bytes, fed whole, a byte at a time, and in pieces of
 // pseudo-random sizes. Invariants: no crash; the events do not depend on how the input was cut;
 // bodies respect the size limit; errors say something; outside the body being filled the decoder
-// holds no more than one header (and the few body bytes it peeks at).
+// holds no more than one header (and the few body bytes it peeks at); a frame the Outbox writes
+// in place, with a message sent meanwhile, is what append_frame writes.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -9,12 +10,15 @@
 #include <vector>
 
 #include "protocol/framing.hpp"
+#include "protocol/outbox.hpp"
 
 namespace {
 
+using moonring::protocol::append_frame;
 using moonring::protocol::FrameDecoder;
 using moonring::protocol::FrameEvent;
 using moonring::protocol::FrameLimits;
+using moonring::protocol::Outbox;
 
 void require(bool ok) {
   if (!ok) std::abort();
@@ -63,5 +67,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   const std::vector<std::string> whole = run(input, limits, 0);
   require(run(input, limits, 1) == whole);
   require(run(input, limits, seed) == whole);
+
+  // A frame written in place (the Outbox) is the frame append_frame writes, split where it may.
+  Outbox box;
+  const std::size_t cut = seed % (input.size() + 1);
+  std::string& frame = box.open_frame();
+  frame.append(input.substr(0, cut));
+  box.send(input.substr(cut));
+  frame.append(input.substr(cut));
+  box.close_frame();
+  std::string written;
+  box.take(written);
+  std::string expected;
+  append_frame(expected, input);
+  append_frame(expected, input.substr(cut));
+  require(written == expected);
   return 0;
 }

@@ -1,5 +1,6 @@
 // libFuzzer target: jsonrpc::decode on arbitrary bytes. Invariants: no crash; decode (with its
-// fast path for the usual request) agrees with the general decoder; views lie inside the body;
+// fast path for the usual request) agrees with the general decoder, and so do the two paths of
+// the typed position params; views lie inside the body;
 // every decoded message and every error reply re-encodes to JSON that decodes to the same thing (a
 // request's result reply included); any bytes as a method name encode to valid JSON.
 #include <simdjson.h>
@@ -11,6 +12,7 @@
 
 #include "protocol/jsonrpc/decode_paths.hpp"
 #include "protocol/jsonrpc/message.hpp"
+#include "protocol/lsp/position.hpp"
 
 namespace {
 
@@ -35,8 +37,23 @@ Message one_message(const std::string& json) {
   return std::move(*m);
 }
 
+// Typed position params: the fast path agrees with the general one on any decoded params.
+void check_position_params(std::string_view params) {
+  moonring::lsp::TextDocumentPositionParams fast;
+  moonring::lsp::TextDocumentPositionParams general;
+  const auto a = moonring::lsp::decode_position_params(params, fast);
+  const auto b = moonring::lsp::decode_position_params_general(params, general);
+  require(a.has_value() == b.has_value());
+  if (a) {
+    require(a->code == code::invalid_params && a->message == b->message);
+  } else {
+    require(fast.uri() == general.uri() && fast.position == general.position);
+  }
+}
+
 void check_message(const Message& m) {
   require(m.body != nullptr);
+  if (!m.params.empty()) check_position_params(m.params);
   require(inside(m.method, m) && inside(m.params, m) && inside(m.result, m));
   std::string out;
   switch (m.kind) {

@@ -94,3 +94,54 @@ TEST_CASE("cancel reaches a running request; reverse requests get their response
     CHECK(has(bye, R"("request_seq":5)"));
   });
 }
+
+TEST_CASE("initialize and disconnect arguments are typed: a bad field is named") {
+  auto rt = test::start_runtime();
+  rt->block_on([&]() -> Task<void> {
+    auto pipes = test::PipePair::make();
+    protocol::Wire wire(pipes.server_input(), pipes.server_output(), "test");
+    dap::Endpoint endpoint(wire);
+    dap::Server server(endpoint);
+    auto served = spawn(endpoint.run());
+    test::WireClient c(pipes);
+    co_await c.send(R"({"seq":1,"type":"request","command":"initialize","arguments":{}})");
+    std::string missing = co_await c.receive();
+    CHECK(has(missing, R"("success":false)"));
+    CHECK(has(missing, R"("message":"initialize: missing required field 'adapterID'")"));
+    CHECK_FALSE(server.client());
+    co_await c.send(
+        R"({"seq":2,"type":"request","command":"initialize","arguments":{"adapterID":"lua",)"
+        R"("linesStartAt1":"no"}})");
+    std::string mistyped = co_await c.receive();
+    CHECK(has(mistyped, R"("message":"initialize: field 'linesStartAt1' must be a boolean")"));
+    co_await c.send(
+        R"({"seq":3,"type":"request","command":"initialize","arguments":{"adapterID":"lua",)"
+        R"("clientID":"vscode","columnsStartAt1":false,"pathFormat":"uri","whatever":[]}})");
+    std::string ok = co_await c.receive();
+    CHECK(has(ok, R"("request_seq":3)"));
+    CHECK(has(ok, R"("success":true)"));
+    std::string event = co_await c.receive();
+    CHECK(has(event, R"("event":"initialized")"));
+    REQUIRE(server.client());
+    CHECK(server.client()->adapter_id == "lua");
+    CHECK(server.client()->client_id == "vscode");
+    CHECK(server.client()->lines_start_at1);
+    CHECK_FALSE(server.client()->columns_start_at1);
+    CHECK(server.client()->path_format == "uri");
+    co_await c.send(
+        R"({"seq":4,"type":"request","command":"disconnect","arguments":{"restart":"x"}})");
+    std::string bad = co_await c.receive();
+    CHECK(has(bad, R"("message":"disconnect: field 'restart' must be a boolean")"));
+    CHECK_FALSE(server.disconnect());
+    co_await c.send(
+        R"({"seq":5,"type":"request","command":"disconnect","arguments":{"terminateDebuggee":true}})");
+    std::string bye = co_await c.receive();
+    CHECK(has(bye, R"("request_seq":5)"));
+    CHECK(has(bye, R"("success":true)"));
+    auto r = co_await std::move(served);
+    CHECK(r.ok());
+    REQUIRE(server.disconnect());
+    CHECK(server.disconnect()->terminate_debuggee == true);
+    CHECK_FALSE(server.disconnect()->restart);
+  });
+}

@@ -1,6 +1,9 @@
 // The JSON-RPC endpoint over real pipes: dispatch, unknown methods, invalid input that leaves
-// the session serving, $/cancelRequest, batches, requests to the client, notification order.
+// the session serving, $/cancelRequest, batches, requests to the client, notification order,
+// inline handlers.
 #include "protocol/jsonrpc/endpoint.hpp"
+#include "protocol/lsp/hover.hpp"
+#include "protocol/lsp/position.hpp"
 #include "protocol/wire.hpp"
 #include "runtime/spawn.hpp"
 #include "tests/session/session_harness.hpp"
@@ -206,5 +209,61 @@ TEST_CASE("work-done progress: create the token, then $/progress begin and end")
     CHECK(end.find(R"("value":{"kind":"end"})") != std::string::npos);
     std::string done = co_await c.receive();
     CHECK(done == R"({"jsonrpc":"2.0","id":1,"result":null})");
+  });
+}
+
+TEST_CASE("inline handlers answer as their request arrives, typed params and all") {
+  auto setup = [](jsonrpc::Endpoint& e) {
+    e.on_request("after", [](const jsonrpc::Message&) -> Task<jsonrpc::Reply> {
+      co_await sleep(std::chrono::milliseconds(30));
+      co_return jsonrpc::Reply::ok("\"late\"");
+    });
+    e.on_request_inline(
+        "textDocument/hover", [](const jsonrpc::Message& m, jsonrpc::Responder& out) {
+          lsp::TextDocumentPositionParams params;
+          if (auto error = lsp::decode_position_params(m.params, params)) {
+            return out.error(error->code, error->message);
+          }
+          const lsp::Position at = params.position;
+          lsp::append_hover(out.result(), lsp::Hover{params.uri(), lsp::Range{at, at}});
+        });
+    e.on_request_inline("chatty", [&e](const jsonrpc::Message&, jsonrpc::Responder& out) {
+      out.result() += "[1,";
+      e.notify("window/logMessage", R"({"type":4,"message":"answering"})");  // mid-reply
+      out.result() += "2]";
+    });
+  };
+  with_endpoint(setup, [](jsonrpc::Endpoint&, test::WireClient& c) -> Task<void> {
+    co_await c.send(R"({"jsonrpc":"2.0","id":1,"method":"after"})");
+    co_await c.send(
+        R"({"jsonrpc":"2.0","id":2,"method":"textDocument/hover","params":{"textDocument":)"
+        R"({"uri":"file:///a.lua"},"position":{"line":3,"character":4}}})");
+    {
+      std::string got = co_await c.receive();  // before the slow one
+      CHECK(got == R"({"jsonrpc":"2.0","id":2,"result":{"contents":{"kind":"markdown","value":)"
+                   R"("file:///a.lua"},"range":{"start":{"line":3,"character":4},)"
+                   R"("end":{"line":3,"character":4}}}})");
+    }
+    co_await c.send(
+        R"({"jsonrpc":"2.0","id":3,"method":"textDocument/hover","params":{"textDocument":)"
+        R"({"uri":"file:///a.lua"},"position":{"line":3}}})");
+    {
+      std::string got = co_await c.receive();
+      CHECK(got == R"({"jsonrpc":"2.0","id":3,"error":{"code":-32602,"message":)"
+                   R"("invalid params: missing required field 'position.character'"}})");
+    }
+    co_await c.send(R"({"jsonrpc":"2.0","id":4,"method":"chatty"})");
+    {
+      std::string got = co_await c.receive();
+      CHECK(got == R"({"jsonrpc":"2.0","id":4,"result":[1,2]})");
+    }
+    {
+      std::string got = co_await c.receive();
+      CHECK(got.find(R"("method":"window/logMessage")") != std::string::npos);
+    }
+    {
+      std::string got = co_await c.receive();
+      CHECK(got == R"({"jsonrpc":"2.0","id":1,"result":"late"})");
+    }
   });
 }

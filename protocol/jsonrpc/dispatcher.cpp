@@ -1,0 +1,143 @@
+// The JSON-RPC method table and the handling that needs no waiting (see dispatcher.hpp).
+#include "protocol/jsonrpc/dispatcher.hpp"
+
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+
+namespace moonring::jsonrpc {
+
+std::string& Responder::result() {
+  if (state_ == State::empty) {
+    append_result_head(out_, id_);
+    result_at_ = out_.size();
+    state_ = State::result;
+  }
+  return out_;
+}
+
+void Responder::error(int code, std::string_view message) {
+  fail(ErrorObject{code, std::string(message), {}});
+}
+
+void Responder::fail(const ErrorObject& error) {
+  out_.resize(start_);
+  append_error(out_, id_, error);
+  state_ = State::done;
+}
+
+void Responder::finish() {
+  switch (state_) {
+    case State::empty:
+      append_result(out_, id_, "null");
+      break;
+    case State::result:
+      if (out_.size() == result_at_) out_ += "null";
+      out_ += '}';
+      break;
+    case State::done:
+      break;
+  }
+  state_ = State::done;
+}
+
+void Dispatcher::on_request(std::string method, RequestHandler handler) {
+  requests_.set(std::move(method), Route{std::move(handler), {}});
+}
+
+void Dispatcher::on_request_inline(std::string method, InlineHandler handler) {
+  requests_.set(std::move(method), Route{{}, std::move(handler)});
+}
+
+void Dispatcher::on_notification(std::string method, NotificationHandler handler) {
+  notifications_.set(std::move(method), NotificationRoute{std::move(handler), {}});
+}
+
+void Dispatcher::on_notification_inline(std::string method, InlineNotificationHandler handler) {
+  notifications_.set(std::move(method), NotificationRoute{{}, std::move(handler)});
+}
+
+const RequestHandler* Dispatcher::answer(const Message& request, std::string& out) {
+  if (gate_) {
+    if (auto refused = gate_(request)) {
+      append_error(out, request.id, *refused);
+      return nullptr;
+    }
+  }
+  const Route* route = requests_.find(request.method);
+  const InlineHandler* now = nullptr;
+  if (route != nullptr) {
+    if (!route->now) return &route->async;
+    now = &route->now;
+  } else if (fallback_now_) {
+    now = &fallback_now_;
+  } else if (fallback_) {
+    return &fallback_;
+  } else {
+    append_error(
+        out, request.id,
+        ErrorObject{
+            code::method_not_found, "method not found: " + std::string(request.method), {}});
+    return nullptr;
+  }
+  Responder responder(out, request.id);
+  try {
+    (*now)(request, responder);
+  } catch (const std::exception& e) {
+    responder.fail(
+        ErrorObject{code::internal_error, std::string("internal error: ") + e.what(), {}});
+  }
+  responder.finish();
+  return nullptr;
+}
+
+const NotificationHandler* Dispatcher::notification_handler(const Message& notification) {
+  const NotificationRoute* route = notifications_.find(notification.method);
+  if (route == nullptr) return nullptr;
+  if (!route->now) return &route->async;
+  try {
+    route->now(notification);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "moonring: notification %.*s failed: %s\n",
+                 static_cast<int>(notification.method.size()), notification.method.data(),
+                 e.what());
+  }
+  return nullptr;
+}
+
+Dispatcher::Left Dispatcher::handle(protocol::Body body, protocol::Outbox& out) {
+  decode(std::move(body), decoded_);
+  left_handler_ = nullptr;
+  left_notification_ = nullptr;
+  if (decoded_.batch) return Left::batch;
+  Item& item = decoded_.items.front();
+  if (const auto* invalid = std::get_if<Invalid>(&item)) {
+    append_error(out.open_frame(), invalid->id, invalid->error);
+    out.close_frame();
+    return Left::nothing;
+  }
+  const Message& m = std::get<Message>(item);
+  switch (m.kind) {
+    case Kind::request: {
+      std::string& frame = out.open_frame();
+      left_handler_ = answer(m, frame);
+      if (left_handler_ == nullptr) {
+        out.close_frame();
+        return Left::nothing;
+      }
+      out.drop_frame();
+      return Left::request;
+    }
+    case Kind::notification:
+      if (m.method == "$/cancelRequest") return Left::notification;
+      left_notification_ = notification_handler(m);
+      if (left_notification_ != nullptr) return Left::notification;
+      return Left::nothing;  // handled inline, or unknown (ignored, LSP 3.17)
+    case Kind::response:
+      return Left::response;
+  }
+  return Left::nothing;
+}
+
+}  // namespace moonring::jsonrpc
