@@ -1,0 +1,273 @@
+// bench/load driver: loads a tree with the workspace loader, a plain sequential
+// open+fstat+read+close loop and mmap+MAP_POPULATE, touching one byte per 4 KB page; reports
+// GB/s, files/s, the ratios and the time until a file requested late in the order is ready.
+//   load_bench --small DIR --large DIR [--runs N]   (run.sh builds the trees)
+//   load_bench --make-large DIR                     (writes the generated large Lua files)
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "workspace/map/loader.hpp"
+
+using namespace moonring;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Tree {
+  std::vector<LoadRequest> files;
+  std::size_t bytes = 0;
+};
+
+Tree walk(const std::string& root) {
+  Tree t;
+  for (auto& e : std::filesystem::recursive_directory_iterator(root)) {
+    if (!e.is_regular_file()) continue;
+    auto size = static_cast<std::size_t>(e.file_size());
+    t.files.push_back({e.path().string(), size});
+    t.bytes += size;
+  }
+  std::sort(t.files.begin(), t.files.end(),
+            [](const LoadRequest& a, const LoadRequest& b) { return a.path < b.path; });
+  return t;
+}
+
+// One byte per 4 KB page, summed: the consumer really looks at every page.
+inline uint64_t touch(const std::byte* p, std::size_t n) {
+  uint64_t sum = 0;
+  for (std::size_t i = 0; i < n; i += 4096) sum += static_cast<unsigned char>(p[i]);
+  return sum;
+}
+
+[[noreturn]] void die(const std::string& what) {
+  std::fprintf(stderr, "load_bench: %s: %s\n", what.c_str(), std::strerror(errno));
+  std::exit(1);
+}
+
+// The anchor a plain loader would be: one thread, open, fstat for the size, read into a reused
+// buffer until the end, close.
+uint64_t plain_read(const Tree& t) {
+  std::vector<std::byte> buffer(1 << 20);
+  uint64_t sum = 0;
+  for (auto& f : t.files) {
+    int fd = ::open(f.path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) die("open " + f.path);
+    struct stat st {};
+    if (fstat(fd, &st) != 0) die("stat " + f.path);
+    auto size = static_cast<std::size_t>(st.st_size);
+    if (buffer.size() < size + 1) buffer.resize(size + 1);
+    std::size_t got = 0;
+    for (ssize_t n; (n = ::read(fd, buffer.data() + got, buffer.size() - got)) > 0;) {
+      got += static_cast<std::size_t>(n);
+      if (got < buffer.size()) break;  // short: the end of a regular file
+      buffer.resize(buffer.size() * 2);
+    }
+    ::close(fd);
+    sum += touch(buffer.data(), got);
+  }
+  return sum;
+}
+
+// The other anchor: mmap with MAP_POPULATE on one thread.
+uint64_t mmap_populate(const Tree& t) {
+  uint64_t sum = 0;
+  for (auto& f : t.files) {
+    int fd = ::open(f.path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) die("open " + f.path);
+    struct stat st {};
+    if (fstat(fd, &st) != 0) die("stat " + f.path);
+    auto size = static_cast<std::size_t>(st.st_size);
+    if (size == 0) {
+      ::close(fd);
+      continue;
+    }
+    void* p = mmap(nullptr, size, PROT_READ, MAP_SHARED | MAP_POPULATE, fd, 0);
+    if (p == MAP_FAILED) die("mmap " + f.path);
+    ::close(fd);
+    sum += touch(static_cast<const std::byte*>(p), size);
+    munmap(p, size);
+  }
+  return sum;
+}
+
+// Ours: the whole tree handed over at once (sizes from the walk, as discovery gives them), the
+// consumer takes the files in order and releases each after touching it.
+unsigned g_loader_threads = 0;  // --loader-threads N (0: the loader's default, one per CPU)
+// The loader lives as long as the program, as in the server and the CLI: starting its threads is
+// start-up cost, not per-tree cost (it would be a third of a 5 ms large-tree run).
+Loader* g_loader = nullptr;
+
+uint64_t loader_run(const Tree& t) {
+  Loader& loader = *g_loader;
+  auto files = loader.load_many(t.files);
+  uint64_t sum = 0;
+  for (auto& f : files) {
+    const auto& r = f.wait();
+    if (!r.ok()) {
+      std::fprintf(stderr, "load_bench: %s\n", r.error().message().c_str());
+      std::exit(1);
+    }
+    auto b = r->bytes();
+    sum += touch(b.data(), b.size());
+    f.release();
+  }
+  return sum;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+struct Figures {
+  double gbps, files_per_s;
+};
+
+// Runs the three contenders `runs` times, interleaved, and checks that they all saw the same bytes.
+std::vector<Figures> measure(const Tree& t, int runs, const char* name) {
+  std::vector<std::function<uint64_t(const Tree&)>> contenders{loader_run, plain_read,
+                                                               mmap_populate};
+  const char* labels[] = {"loader", "read", "mmap+populate"};
+  std::vector<std::vector<double>> seconds(contenders.size());
+  uint64_t expected = plain_read(t);  // warms the page cache as well
+  for (int r = 0; r < runs; ++r)
+    for (std::size_t c = 0; c < contenders.size(); ++c) {
+      auto start = Clock::now();
+      uint64_t sum = contenders[c](t);
+      seconds[c].push_back(std::chrono::duration<double>(Clock::now() - start).count());
+      if (sum != expected) {
+        std::fprintf(stderr, "load_bench: %s saw different bytes (%llu vs %llu)\n", labels[c],
+                     static_cast<unsigned long long>(sum),
+                     static_cast<unsigned long long>(expected));
+        std::exit(1);
+      }
+    }
+  std::vector<Figures> out;
+  std::printf("%s tree: %zu files, %.1f MB, median of %d runs\n", name, t.files.size(),
+              static_cast<double>(t.bytes) / 1e6, runs);
+  for (std::size_t c = 0; c < contenders.size(); ++c) {
+    double s = median(seconds[c]);
+    out.push_back(
+        {static_cast<double>(t.bytes) / s / 1e9, static_cast<double>(t.files.size()) / s});
+    std::printf("  %-14s %6.2f GB/s  %9.0f files/s  (%.3f s; runs:", labels[c], out[c].gbps,
+                out[c].files_per_s, s);
+    for (double x : seconds[c]) std::printf(" %.3f", x);
+    std::printf(")\n");
+  }
+  return out;
+}
+
+// Time until a file far down the queue is ready once requested, while the tree loads.
+double first_file_ms(const Tree& t, int runs) {
+  std::vector<double> ms;
+  for (int r = 0; r < runs; ++r) {
+    Loader loader;
+    auto files = loader.load_many(t.files);
+    std::size_t late = t.files.size() - 1 - static_cast<std::size_t>(r) * 97;
+    auto start = Clock::now();
+    AsyncFile f = loader.request(t.files[late].path);
+    const auto& result = f.wait();
+    ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+    if (!result.ok() || result->size() != t.files[late].size) {
+      std::fprintf(stderr, "load_bench: the requested file did not load\n");
+      std::exit(1);
+    }
+    if (files[late].is_ready() && f.completion_sequence() > t.files.size() / 2) {
+      std::fprintf(stderr, "load_bench: the requested file was not served first\n");
+      std::exit(1);
+    }
+  }
+  std::printf("first requested file ready: median %.3f ms (runs:", median(ms));
+  for (double x : ms) std::printf(" %.3f", x);
+  std::printf(")\n");
+  return median(ms);
+}
+
+// ~50 Lua files of 5-10 MB, the same bytes every time.
+void make_large(const std::string& dir) {
+  std::filesystem::create_directories(dir);
+  for (int i = 0; i < 50; ++i) {
+    std::size_t size = (5u << 20) + (static_cast<std::size_t>(i) * 1048573u) % (5u << 20);
+    std::string text;
+    text.reserve(size + 128);
+    for (unsigned n = 0; text.size() < size; ++n) {
+      text += "local function f" + std::to_string(n) + "(a, b)\n  local t = { x = a * " +
+              std::to_string(n % 97) + ", y = \"" +
+              std::to_string(n * 31u + static_cast<unsigned>(i)) +
+              "\" }\n  return t.x + (b or 0)\nend\n";
+    }
+    std::ofstream out(dir + "/large" + std::to_string(i) + ".lua", std::ios::binary);
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    if (!out) die("write " + dir);
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string small_dir, large_dir;
+  int runs = 5;
+  std::string only;  // --only loader|read|populate: one contender on the small tree, for profiling
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string a = argv[i];
+    if (a == "--small")
+      small_dir = argv[i + 1];
+    else if (a == "--large")
+      large_dir = argv[i + 1];
+    else if (a == "--loader-threads")
+      g_loader_threads = static_cast<unsigned>(std::atoi(argv[i + 1]));
+    else if (a == "--only")
+      only = argv[i + 1];
+    else if (a == "--runs")
+      runs = std::max(1, std::atoi(argv[i + 1]));
+    else if (a == "--make-large") {
+      make_large(argv[i + 1]);
+      return 0;
+    }
+  }
+  if (small_dir.empty() || large_dir.empty()) {
+    std::fprintf(stderr, "usage: load_bench --small DIR --large DIR [--runs N]\n");
+    return 2;
+  }
+  Tree small = walk(small_dir);
+  Tree large = walk(large_dir);
+  LoaderConfig config;
+  config.threads = g_loader_threads;
+  Loader loader(config);
+  g_loader = &loader;
+  if (!only.empty()) {
+    auto fn = only == "loader" ? loader_run : only == "read" ? plain_read : mmap_populate;
+    for (int r = 0; r < runs; ++r) {
+      auto start = Clock::now();
+      uint64_t sum = fn(small);
+      std::printf("%s: %.3f s (sum %llu)\n", only.c_str(),
+                  std::chrono::duration<double>(Clock::now() - start).count(),
+                  static_cast<unsigned long long>(sum));
+    }
+    return 0;
+  }
+  auto s = measure(small, runs, "small");
+  auto l = measure(large, runs, "large");
+  double first = first_file_ms(small, runs);
+  double vs_read = s[0].gbps / s[1].gbps;
+  double vs_populate = s[0].gbps / s[2].gbps;
+  double large_vs_populate = l[0].gbps / l[2].gbps;
+  std::printf("large: loader %.2f GB/s vs read %.2f GB/s (%.2fx)\n", l[0].gbps, l[1].gbps,
+              l[0].gbps / l[1].gbps);
+  std::printf(
+      "bench load: gb_per_s=%.2f vs_read=%.2f vs_populate=%.2f large_vs_populate=%.2f "
+      "first_file_ms=%.3f\n",
+      s[0].gbps, vs_read, vs_populate, large_vs_populate, first);
+  return 0;
+}

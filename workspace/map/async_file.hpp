@@ -1,0 +1,89 @@
+// A handle to a file the loader brings in the background: Pending -> Loading -> Ready | Failed.
+// wait() blocks any thread; get() is awaited from a runtime task and resumes on its core.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <coroutine>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "runtime/result.hpp"
+#include "workspace/map/file_content.hpp"
+
+namespace moonring {
+
+class Core;
+struct TaskContext;
+
+enum class FileState : uint8_t { pending, loading, ready, failed };
+
+// The state shared by the loader and the handles of one file.
+struct FileSlot {
+  FileSlot(std::string p, std::size_t hint) : path(std::move(p)), size_hint(hint) {}
+
+  const std::string path;
+  const std::size_t size_hint;  // SIZE_MAX: unknown
+  std::atomic<FileState> state{FileState::pending};
+  std::atomic<bool> claimed{false};  // a worker took it (it may sit in two queues once bumped)
+  uint64_t sequence = 0;             // completion order across the loader, for tests and stats
+
+  std::mutex mutex;
+  std::condition_variable cv;
+  std::optional<Result<FileContent>> result;
+  struct Waiter {
+    Core* core;
+    std::coroutine_handle<> handle;
+    TaskContext* context;
+  };
+  std::vector<Waiter> waiters;
+  bool sleepers = false;
+
+  // From the worker: stores the result, wakes wait() and resumes get() on each awaiting core.
+  void complete(Result<FileContent> r, uint64_t seq);
+  bool done() const {
+    auto s = state.load(std::memory_order_acquire);
+    return s == FileState::ready || s == FileState::failed;
+  }
+};
+
+class AsyncFile {
+ public:
+  AsyncFile() = default;
+  explicit AsyncFile(std::shared_ptr<FileSlot> slot) : slot_(std::move(slot)) {}
+
+  FileState state() const { return slot_->state.load(std::memory_order_acquire); }
+  // True once there is an answer: Ready or Failed.
+  bool is_ready() const { return slot_->done(); }
+  const std::string& path() const { return slot_->path; }
+  uint64_t completion_sequence() const { return slot_->sequence; }
+  bool valid() const { return slot_ != nullptr; }
+
+  // Blocks the calling thread (never a core's) until the answer is there. The reference lives
+  // as long as this handle.
+  const Result<FileContent>& wait() const;
+
+  // co_await file.get(): the same answer without blocking the core.
+  auto get() const {
+    struct Awaiter {
+      FileSlot* slot;
+      bool await_ready() const noexcept { return slot->done(); }
+      bool await_suspend(std::coroutine_handle<> h) { return suspend(slot, h); }
+      const Result<FileContent>& await_resume() const { return *slot->result; }
+    };
+    return Awaiter{slot_.get()};
+  }
+
+  // Gives the content (and its share of the memory budget) back now rather than at scope end.
+  void release() { slot_.reset(); }
+
+ private:
+  static bool suspend(FileSlot* slot, std::coroutine_handle<> h);
+  std::shared_ptr<FileSlot> slot_;
+};
+
+}  // namespace moonring

@@ -1,0 +1,340 @@
+// The loader's workers: per-file strategy (read small files, map + prefault large ones), urgent
+// queue first, memory budget with a reserve for urgent files. See docs/workspace.md.
+#include "workspace/map/loader.hpp"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <functional>
+#include <string_view>
+
+#include "workspace/map/mapped_region.hpp"
+
+namespace moonring {
+namespace {
+
+unsigned default_threads() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof(set), &set) == 0) return std::max(1, CPU_COUNT(&set));
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+}  // namespace
+
+Loader::Loader(LoaderConfig config) : config_(config) {
+  if (config_.threads == 0) config_.threads = default_threads();
+  if (config_.batch == 0) config_.batch = 1;
+  if (config_.urgent_reserve == 0) config_.urgent_reserve = config_.memory_limit / 8;
+  config_.urgent_reserve = std::min(config_.urgent_reserve, config_.memory_limit);
+  budget_ = std::make_shared<MemoryBudget>(config_.memory_limit);
+  paused_ = config_.start_paused;
+  threads_.reserve(config_.threads);
+  for (unsigned i = 0; i < config_.threads; ++i) threads_.emplace_back([this] { worker(); });
+}
+
+Loader::~Loader() {
+  {
+    std::lock_guard lock(budget_->mutex);
+    stopping_ = true;
+  }
+  budget_->cv.notify_all();
+  for (auto& t : threads_) t.join();
+  // Whatever no worker took fails, so that nobody waits for it forever.
+  std::vector<SlotPtr> left;
+  for (auto& q : urgent_)
+    if (auto s = q.lock()) left.push_back(std::move(s));
+  for (auto& q : background_)
+    if (auto s = q.lock()) left.push_back(std::move(s));
+  for (auto& s : left) {
+    if (s->claimed.exchange(true)) continue;
+    s->complete(runtime_error(RuntimeErrc::cancelled, "load " + s->path), sequence_++);
+  }
+}
+
+AsyncFile Loader::load(std::string path, std::size_t size, Priority priority) {
+  std::vector<LoadRequest> one;
+  one.push_back({std::move(path), size, priority});
+  return std::move(load_many(std::move(one)).front());
+}
+
+std::vector<AsyncFile> Loader::load_many(std::vector<LoadRequest> requests) {
+  std::vector<AsyncFile> handles;
+  handles.reserve(requests.size());
+  // In chunks, so that the workers start on the first files while the rest are queued.
+  constexpr std::size_t kChunk = 2048;
+  for (std::size_t begin = 0; begin < requests.size(); begin += kChunk) {
+    std::size_t end = std::min(requests.size(), begin + kChunk);
+    std::vector<SlotPtr> slots;
+    std::vector<std::size_t> hashes;
+    slots.reserve(end - begin);
+    hashes.reserve(end - begin);
+    for (std::size_t i = begin; i < end; ++i) {
+      hashes.push_back(std::hash<std::string_view>{}(requests[i].path));
+      slots.push_back(std::make_shared<FileSlot>(std::move(requests[i].path), requests[i].size));
+    }
+    {
+      std::lock_guard lock(budget_->mutex);
+      for (std::size_t i = begin; i < end; ++i) {
+        auto& slot = slots[i - begin];
+        index_hashes_.push_back(hashes[i - begin]);
+        index_slots_.push_back(slot);
+        if (requests[i].priority == Priority::urgent) {
+          urgent_.push_back(slot);
+          urgent_pending_.store(urgent_.size(), std::memory_order_relaxed);
+        } else {
+          background_.push_back(slot);
+        }
+      }
+    }
+    budget_->cv.notify_all();
+    for (auto& slot : slots) handles.emplace_back(std::move(slot));
+  }
+  return handles;
+}
+
+AsyncFile Loader::request(const std::string& path) {
+  SlotPtr slot;
+  {
+    std::lock_guard lock(budget_->mutex);
+    std::size_t hash = std::hash<std::string_view>{}(path);
+    for (std::size_t i = index_hashes_.size(); i-- > 0 && !slot;) {
+      if (index_hashes_[i] != hash) continue;
+      auto candidate = index_slots_[i].lock();
+      if (candidate && candidate->path == path) slot = std::move(candidate);
+    }
+    if (!slot) {
+      slot = std::make_shared<FileSlot>(path, kUnknownSize);
+      index_hashes_.push_back(hash);
+      index_slots_.push_back(slot);
+    }
+    // Also left in the background queue, if it is there: whichever worker claims it first wins.
+    if (!slot->claimed.load(std::memory_order_acquire)) {
+      urgent_.push_front(slot);
+      urgent_pending_.store(urgent_.size(), std::memory_order_relaxed);
+    }
+  }
+  budget_->cv.notify_all();
+  return AsyncFile(std::move(slot));
+}
+
+void Loader::pause() {
+  std::lock_guard lock(budget_->mutex);
+  paused_ = true;
+}
+
+void Loader::resume() {
+  {
+    std::lock_guard lock(budget_->mutex);
+    paused_ = false;
+  }
+  budget_->cv.notify_all();
+}
+
+std::size_t Loader::bytes_in_use() const {
+  std::lock_guard lock(budget_->mutex);
+  return budget_->used;
+}
+
+std::size_t Loader::peak_bytes() const {
+  std::lock_guard lock(budget_->mutex);
+  return budget_->peak;
+}
+
+bool Loader::pop_urgent(SlotPtr& out) {
+  while (!urgent_.empty()) {
+    out = urgent_.front().lock();
+    urgent_.pop_front();
+    urgent_pending_.store(urgent_.size(), std::memory_order_relaxed);
+    if (out && !out->claimed.load(std::memory_order_acquire)) return true;
+  }
+  out.reset();
+  return false;
+}
+
+bool Loader::fits(std::size_t bytes, bool urgent) const {
+  const MemoryBudget& b = *budget_;
+  std::size_t limit = urgent ? b.limit : b.limit - config_.urgent_reserve;
+  // A file larger than the whole limit is admitted alone rather than never.
+  std::size_t used = b.used.load();
+  return used + bytes <= limit || used == 0;
+}
+
+void Loader::worker() {
+  Lock lock(budget_->mutex);
+  std::vector<Job> jobs;
+  std::vector<std::pair<SlotPtr, Result<FileContent>>> done;
+  for (;;) {
+    if (urgent_.empty() && background_.empty() && !index_hashes_.empty()) {
+      index_hashes_.clear();
+      index_slots_.clear();
+    }
+    budget_->cv.wait(lock, [&] {
+      return stopping_ || (!paused_ && (!urgent_.empty() || (!background_.empty() && !gate_)));
+    });
+    if (stopping_) return;
+    SlotPtr slot;
+    if (pop_urgent(slot)) {
+      serve_urgent(std::move(slot), lock);
+      continue;
+    }
+    take_background(jobs, lock);
+    if (jobs.empty()) continue;
+    lock.unlock();
+    // The batch is published at its end: a consumer waiting in order wakes once per batch,
+    // not once per file. Urgent files are still served between the files of a batch.
+    done.clear();
+    for (auto& job : jobs) {
+      if (urgent_pending_.load(std::memory_order_relaxed) != 0) {
+        lock.lock();
+        while (pop_urgent(slot)) serve_urgent(std::move(slot), lock);
+        lock.unlock();
+      }
+      SlotPtr s = job.slot;
+      done.emplace_back(std::move(s), load(std::move(job)));
+    }
+    jobs.clear();
+    for (auto& [s, result] : done) finish(std::move(s), std::move(result));
+    done.clear();
+    lock.lock();
+  }
+}
+
+void Loader::take_background(std::vector<Job>& jobs, Lock& lock) {
+  std::size_t batch_bytes = 0;
+  while (!background_.empty() && jobs.size() < config_.batch && batch_bytes < config_.batch_bytes &&
+         !gate_ && !stopping_ && !paused_) {
+    // Urgent files go first, also between the files of a batch.
+    if (!urgent_.empty() && jobs.empty()) return;
+    SlotPtr slot = background_.front().lock();
+    if (!slot || slot->claimed.load(std::memory_order_acquire)) {
+      background_.pop_front();
+      continue;
+    }
+    std::size_t size = slot->size_hint;
+    int fd = -1;
+    if (size == kUnknownSize) {
+      if (!jobs.empty()) return;  // load what is admitted first
+      background_.pop_front();
+      gate_ = true;
+      bool opened = open_for_size(slot, size, fd, lock);
+      while (opened && !fits(size, false) && !stopping_) {
+        SlotPtr u;
+        if (pop_urgent(u))
+          serve_urgent(std::move(u), lock);
+        else
+          budget_->wait_for_memory(lock, [&] { return fits(size, false) || stopping_; });
+      }
+      gate_ = false;
+      budget_->cv.notify_all();
+      if (!opened) continue;
+      if (stopping_) {
+        ::close(fd);
+        lock.unlock();
+        auto path = slot->path;
+        finish(std::move(slot), runtime_error(RuntimeErrc::cancelled, "load " + path));
+        lock.lock();
+        return;
+      }
+      budget_->admit(size);
+      jobs.push_back({std::move(slot), MemoryLease(budget_, size), fd});
+      return;
+    }
+    if (!fits(size, false)) {
+      if (!jobs.empty()) return;
+      // The head waits for memory; urgent files are served meanwhile.
+      SlotPtr u;
+      if (pop_urgent(u))
+        serve_urgent(std::move(u), lock);
+      else
+        budget_->wait_for_memory(lock, [&] { return fits(size, false) || stopping_; });
+      continue;  // look at the head again: another worker may have taken it
+    }
+    background_.pop_front();
+    slot->claimed.store(true, std::memory_order_release);
+    slot->state.store(FileState::loading, std::memory_order_release);
+    budget_->admit(size);
+    batch_bytes += size;
+    jobs.push_back({std::move(slot), MemoryLease(budget_, size), -1});
+  }
+}
+
+bool Loader::open_for_size(const SlotPtr& slot, std::size_t& size, int& fd, Lock& lock) {
+  slot->claimed.store(true, std::memory_order_release);
+  slot->state.store(FileState::loading, std::memory_order_release);
+  lock.unlock();
+  auto opened = open_regular(slot->path);
+  if (!opened) {
+    finish(slot, opened.take_error());
+    lock.lock();
+    return false;
+  }
+  fd = opened->fd;
+  size = opened->size;
+  lock.lock();
+  return true;
+}
+
+void Loader::serve_urgent(SlotPtr slot, Lock& lock) {
+  if (slot->claimed.exchange(true, std::memory_order_acq_rel)) return;
+  std::size_t size = slot->size_hint;
+  int fd = -1;
+  if (size == kUnknownSize && !open_for_size(slot, size, fd, lock)) return;
+  slot->state.store(FileState::loading, std::memory_order_release);
+  while (!fits(size, true) && !stopping_)
+    budget_->wait_for_memory(lock, [&] { return fits(size, true) || stopping_; });
+  if (stopping_) {
+    lock.unlock();
+    if (fd >= 0) ::close(fd);
+    auto path = slot->path;
+    finish(std::move(slot), runtime_error(RuntimeErrc::cancelled, "load " + path));
+    lock.lock();
+    return;
+  }
+  budget_->admit(size);
+  Job job{slot, MemoryLease(budget_, size), fd};
+  lock.unlock();
+  finish(std::move(slot), load(std::move(job)));
+  lock.lock();
+}
+
+void Loader::finish(SlotPtr slot, Result<FileContent> result) {
+  slot->complete(std::move(result), sequence_.fetch_add(1, std::memory_order_relaxed));
+  slot.reset();  // outside the lock: this may free the content
+}
+
+Result<FileContent> Loader::load(Job job) {
+  FileSlot& slot = *job.slot;
+  std::size_t size = job.lease.bytes();
+  int fd = job.fd;
+  if (fd < 0) {
+    fd = ::open(slot.path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return errno_error(errno, "open " + slot.path);
+  }
+  if (size >= config_.map_threshold) {
+    // One call maps and prefaults (measured faster than mmap + MADV_POPULATE_READ here).
+    auto region = MappedRegion::map_fd(fd, size, MapMode::read_only, slot.path, true);
+    ::close(fd);
+    if (!region) return region.take_error();
+    return FileContent(std::move(*region), std::move(job.lease));
+  }
+  auto owned = read_fd(fd, size, slot.path);
+  ::close(fd);
+  if (!owned) return owned.take_error();
+  if (owned->size > size) {
+    // The file grew since discovery: account for what is really held (this may overshoot the
+    // limit by the growth; the next admissions wait for it).
+    std::size_t real = owned->size;
+    {
+      std::lock_guard lock(budget_->mutex);
+      budget_->admit(real - size);
+    }
+    job.lease = MemoryLease(budget_, real);  // the old lease gives `size` back
+  }
+  return FileContent(std::move(*owned), std::move(job.lease));
+}
+
+}  // namespace moonring

@@ -1,0 +1,81 @@
+// The loader's memory budget: bytes mapped or copied and not yet released, with a limit that
+// loading waits under. Leases give bytes back when the content holding them is destroyed.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <utility>
+
+namespace moonring {
+
+struct MemoryBudget {
+  explicit MemoryBudget(std::size_t limit_bytes) : limit(limit_bytes) {}
+  // One lock for the budget and the loader's queues, so that a worker waiting for memory also
+  // sees urgent work arrive (the loader waits on `cv` for both). Recursive because a worker that
+  // holds it may drop the last reference to a loaded file, whose lease then releases here.
+  std::recursive_mutex mutex;
+  std::condition_variable_any cv;
+  const std::size_t limit;
+  // Raised under the lock, lowered by releases without it: giving memory back costs an atomic
+  // unless a worker waits for memory (then the releaser takes the lock and wakes it).
+  std::atomic<std::size_t> used{0};
+  std::size_t peak = 0;  // under the lock
+  std::atomic<unsigned> memory_waiters{0};
+
+  // Under the lock.
+  void admit(std::size_t bytes) {
+    std::size_t now = used.fetch_add(bytes) + bytes;
+    if (now > peak) peak = now;
+  }
+  void release(std::size_t bytes) {
+    if (bytes == 0) return;
+    used.fetch_sub(bytes);
+    // Paired with wait_for_memory(): the waiter counts itself before it reads `used`, the
+    // releaser lowers `used` before it reads the count, so one of them sees the other.
+    if (memory_waiters.load() != 0) {
+      { std::lock_guard lock(mutex); }
+      cv.notify_all();
+    }
+  }
+  // Under the lock: sleeps until a release (or another notification).
+  template <typename Lock, typename Fits>
+  void wait_for_memory(Lock& lock, Fits fits) {
+    memory_waiters.fetch_add(1);
+    if (!fits()) cv.wait(lock);
+    memory_waiters.fetch_sub(1);
+  }
+};
+
+// Bytes held from a budget; given back on destruction (also when an exception unwinds).
+class MemoryLease {
+ public:
+  MemoryLease() = default;
+  MemoryLease(std::shared_ptr<MemoryBudget> budget, std::size_t bytes)
+      : budget_(std::move(budget)), bytes_(bytes) {}
+  MemoryLease(MemoryLease&& o) noexcept
+      : budget_(std::move(o.budget_)), bytes_(std::exchange(o.bytes_, 0)) {}
+  MemoryLease& operator=(MemoryLease&& o) noexcept {
+    if (this != &o) {
+      reset();
+      budget_ = std::move(o.budget_);
+      bytes_ = std::exchange(o.bytes_, 0);
+    }
+    return *this;
+  }
+  ~MemoryLease() { reset(); }
+  std::size_t bytes() const { return bytes_; }
+  void reset() {
+    if (budget_) budget_->release(bytes_);
+    budget_.reset();
+    bytes_ = 0;
+  }
+
+ private:
+  std::shared_ptr<MemoryBudget> budget_;
+  std::size_t bytes_ = 0;
+};
+
+}  // namespace moonring
