@@ -1,0 +1,6 @@
+local function broken()
+  x = = 1
+  if y then
+end
+function later() end
+::a:: ::a:: goto nowhere
