@@ -1,0 +1,153 @@
+// Merging configuration layers and answering the checker's questions about the result.
+#include "lang/lua/config/config.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "lang/lua/config/lua_pattern.hpp"
+#include "workspace/discover/glob.hpp"
+
+namespace moonring::lua::config {
+
+std::optional<Severity> parse_severity(std::string_view text) {
+  std::string s;
+  for (char c : text) {
+    if (c == '!') continue;  // LuaLS's "Error!": forced even where a group says otherwise
+    s += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  if (s == "error") return Severity::Error;
+  if (s == "warning") return Severity::Warning;
+  if (s == "information" || s == "info") return Severity::Information;
+  if (s == "hint") return Severity::Hint;
+  return std::nullopt;
+}
+
+std::string_view severity_name(Severity s) {
+  switch (s) {
+    case Severity::Error:
+      return "error";
+    case Severity::Warning:
+      return "warning";
+    case Severity::Information:
+      return "information";
+    case Severity::Hint:
+      return "hint";
+  }
+  return "warning";
+}
+
+bool StdSet::contains(std::string_view global) const {
+  if (min) {
+    bool everywhere = true;
+    for (LuaVersion v : stdlib::kAllVersions) {
+      everywhere = everywhere && stdlib::is_global(v, global, stdlib::Compat::Exclude);
+    }
+    if (everywhere) return true;
+  }
+  for (const Part& part : versions) {
+    if (stdlib::is_global(part.version, global, part.compat)) return true;
+  }
+  return false;
+}
+
+StdSet Config::effective_std() const {
+  if (std) return *std;
+  return StdSet{{{version, stdlib::Compat::Include}}, false};
+}
+
+namespace {
+
+// "foo" is defined by an entry "foo" or by a field entry "foo.bar".
+bool lists(const std::vector<std::string>& names, std::string_view name) {
+  for (const std::string& n : names) {
+    if (n.size() >= name.size() && std::string_view(n).substr(0, name.size()) == name &&
+        (n.size() == name.size() || n[name.size()] == '.')) {
+      return true;
+    }
+  }
+  return false;
+}
+
+template <typename T>
+void append(std::vector<T>& to, const std::vector<T>& from) {
+  to.insert(to.end(), from.begin(), from.end());
+}
+
+}  // namespace
+
+Config::GlobalKind Config::global(std::string_view name) const {
+  if (lists(globals, name)) return GlobalKind::Writable;
+  if (lists(read_globals, name)) return GlobalKind::ReadOnly;
+  if (effective_std().contains(name)) {
+    // _G and the tables the standard library lets programs fill are assignable in place, but
+    // assigning the name itself still redefines a standard global: read-only.
+    return GlobalKind::ReadOnly;
+  }
+  return GlobalKind::Unknown;
+}
+
+KnownGlobals Config::known_globals() const {
+  KnownGlobals known;
+  auto add_listed = [&](const std::vector<std::string>& names) {
+    for (const std::string& n : names) known.names_.insert(n.substr(0, n.find('.')));
+  };
+  add_listed(globals);
+  add_listed(read_globals);
+  StdSet set = effective_std();
+  for (LuaVersion v : stdlib::kAllVersions) {
+    for (const stdlib::Member& m : stdlib::globals(v)) {
+      if (set.contains(m.name)) known.names_.insert(std::string(m.name));
+    }
+  }
+  return known;
+}
+
+std::optional<Severity> Config::severity_of(std::string_view code) const {
+  auto it = severity.find(std::string(code));
+  if (it == severity.end()) return std::nullopt;
+  return it->second;
+}
+
+bool Config::is_ignored(std::string_view code, std::string_view name) const {
+  for (const IgnoreRule& rule : ignore) {
+    bool code_ok = rule.code_pattern.empty() ||
+                   std::find(rule.codes.begin(), rule.codes.end(), code) != rule.codes.end();
+    if (!code_ok) continue;
+    if (rule.name_pattern.empty()) return true;
+    if (!name.empty() && lua_pattern_find(rule.name_pattern, name)) return true;
+  }
+  return false;
+}
+
+void apply(Config& config, const Settings& layer, std::string origin) {
+  if (layer.version) config.version = *layer.version;
+  if (layer.std) config.std = *layer.std;
+  append(config.globals, layer.globals);
+  append(config.read_globals, layer.read_globals);
+  for (const std::string& code : layer.enabled) config.disabled.erase(code);
+  config.disabled.insert(layer.disabled.begin(), layer.disabled.end());
+  for (const auto& [code, severity] : layer.severity) config.severity[code] = severity;
+  append(config.ignore, layer.ignore);
+  append(config.exclude, layer.exclude);
+  append(config.library, layer.library);
+  append(config.files, layer.files);
+  append(config.notes, layer.notes);
+  config.sources.push_back(std::move(origin));
+}
+
+Config for_file(const Config& config, std::string_view relative_path) {
+  Config out = config;
+  out.files.clear();
+  for (const auto& [glob, settings] : config.files) {
+    std::string pattern = glob.starts_with("./") ? glob.substr(2) : glob;
+    while (!pattern.empty() && pattern.back() == '/') pattern.pop_back();
+    // luacheck applies files["spec"] to everything under spec/ as well.
+    if (workspace::glob_match(pattern, relative_path) ||
+        workspace::glob_match(pattern + "/**", relative_path)) {
+      apply(out, settings, "files[\"" + glob + "\"]");
+    }
+  }
+  return out;
+}
+
+}  // namespace moonring::lua::config
