@@ -1,0 +1,66 @@
+// The checker's three phases: analyze (parse + bind), merge the assigned globals, check a file.
+#include "lang/lua/check/check.hpp"
+
+#include <algorithm>
+
+#include "lang/lua/check/rules.hpp"
+#include "lang/lua/semantic/binder.hpp"
+
+namespace moonring::lua {
+
+FileAnalysis analyze(std::string_view source, LuaVersion version) {
+  FileAnalysis file{parse(source, version), {}};
+  file.binding = bind(file.parsed.tree);
+  return file;
+}
+
+void add_assigned_globals(const FileAnalysis& file, GlobalSet& into) {
+  for (const GlobalAccess& g : file.binding.globals)
+    if (g.kind == AccessKind::Set) into.add(global_name(file.parsed.tree, g));
+}
+
+namespace rules {
+
+void RuleContext::report(DiagnosticCode code, Range range, std::string message) const {
+  if (!enabled(code)) return;
+  Diagnostic d;
+  d.code = code;
+  d.severity = options.policy.severity_of(code);
+  d.range = range;
+  d.start = tree.position(range.start);
+  d.end = tree.position(range.end);
+  d.message = std::move(message);
+  out.push_back(std::move(d));
+}
+
+bool is_ignored_name(std::string_view name) {
+  return !name.empty() && name[0] == '_';
+}
+
+std::string_view local_name(const Tree& tree, const LocalInfo& local) {
+  return local.name < tree.names().size() ? tree.names().text(local.name) : "self";
+}
+
+}  // namespace rules
+
+std::vector<Diagnostic> check(const FileAnalysis& file, const CheckOptions& options) {
+  std::vector<Diagnostic> out;
+  const rules::RuleContext cx{file.parsed.tree, file.binding, options, out};
+  rules::parse_errors(cx, file.parsed.errors);
+  rules::assign_to_const(cx);
+  rules::undefined_globals(cx);
+  // After a syntax error part of the file may be missing from the tree: a read swallowed by an
+  // Error node would show up as an unused variable, so those are reported on clean files only.
+  if (file.parsed.ok()) rules::unused_variables(cx);
+  rules::shadowing(cx);
+  rules::unreachable_code(cx);
+  rules::duplicate_keys(cx);
+  rules::redundant_values(cx);
+  std::stable_sort(out.begin(), out.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    if (a.range.start != b.range.start) return a.range.start < b.range.start;
+    return a.code < b.code;
+  });
+  return out;
+}
+
+}  // namespace moonring::lua

@@ -1,0 +1,62 @@
+// The Lua checker in three phases, so a workspace can be checked file by file on many cores:
+//   1. analyze(source) per file: parse + bind (FileAnalysis);
+//   2. merge the globals each file assigns into one GlobalSet (add_assigned_globals);
+//   3. check(analysis, options) per file: its diagnostics, sorted by position.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "lang/lua/check/diagnostic.hpp"
+#include "lang/lua/semantic/binding.hpp"
+#include "lang/lua/syntax/parser.hpp"
+
+namespace moonring::lua {
+
+// Phase 1. The binding refers to the tree inside `parsed`; a FileAnalysis is movable, not copyable
+// (moving keeps the tree's storage where it is).
+struct FileAnalysis {
+  ParseResult parsed;
+  FileBinding binding;
+};
+FileAnalysis analyze(std::string_view source, LuaVersion version);
+
+// A set of global names (owning its strings) with lookup by string_view.
+class GlobalSet {
+ public:
+  void add(std::string_view name) {
+    if (!names_.contains(name)) names_.emplace(name);
+  }
+  bool contains(std::string_view name) const { return names_.contains(name); }
+  void merge(const GlobalSet& other) {
+    for (const std::string& n : other.names_) add(n);
+  }
+  std::size_t size() const { return names_.size(); }
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_set<std::string, Hash, std::equal_to<>> names_;
+};
+
+// Phase 2: the globals a file assigns (x = ..., function x() end, _ENV.x = ... in 5.2+).
+void add_assigned_globals(const FileAnalysis& file, GlobalSet& into);
+
+struct CheckOptions {
+  // Names known without being assigned: the standard library of the version plus configured
+  // globals. Unset: no name is known.
+  std::function<bool(std::string_view)> is_known_global;
+  // Globals assigned anywhere in the checked files (phase 2). Null: only this file's.
+  const GlobalSet* assigned_globals = nullptr;
+  DiagnosticPolicy policy;
+};
+
+// Phase 3.
+std::vector<Diagnostic> check(const FileAnalysis& file, const CheckOptions& options);
+
+}  // namespace moonring::lua

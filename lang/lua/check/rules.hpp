@@ -1,0 +1,37 @@
+// The rules of the checker, one per file, each adding its diagnostics through a RuleContext.
+#pragma once
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "lang/lua/check/check.hpp"
+
+namespace moonring::lua::rules {
+
+struct RuleContext {
+  const Tree& tree;
+  const FileBinding& binding;
+  const CheckOptions& options;
+  std::vector<Diagnostic>& out;
+
+  bool enabled(DiagnosticCode code) const { return options.policy.is_enabled(code); }
+  void report(DiagnosticCode code, Range range, std::string message) const;
+  std::uint32_t line(std::uint32_t offset) const { return tree.position(offset).line; }
+};
+
+// syntax-error and goto-error from the parser's errors (assign-to-const comes from the binder).
+void parse_errors(const RuleContext& cx, std::span<const SyntaxError> errors);
+void undefined_globals(const RuleContext& cx);
+void unused_variables(const RuleContext& cx);  // unused-local, unused-arg, unused-loop-var
+void shadowing(const RuleContext& cx);
+void assign_to_const(const RuleContext& cx);
+void unreachable_code(const RuleContext& cx);
+void duplicate_keys(const RuleContext& cx);
+void redundant_values(const RuleContext& cx);
+
+// Helpers the rules share.
+bool is_ignored_name(std::string_view name);  // `_` and `_x`: deliberately unused/shadowing
+std::string_view local_name(const Tree& tree, const LocalInfo& local);
+
+}  // namespace moonring::lua::rules
