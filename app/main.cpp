@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "app/check/check_command.hpp"
 #include "app/protocol_commands.hpp"
 #include "runtime/runtime.hpp"
 
@@ -18,6 +19,8 @@ int usage(FILE* out) {
       "  lsp         the language server  [--stdio | --pipe=NAME | --socket=PORT |\n"
       "              --listen=HOST:PORT] [--clientProcessId=PID]\n"
       "  dap         the debug adapter    [--stdio | --listen=HOST:PORT]\n"
+      "  check       check Lua files      [PATH...] [--format text|json|sarif]\n"
+      "              [--lua-version V] [--jobs N] [--fail-on SEVERITY] (see check --help)\n"
       "  version     print the version and the runtime backend that this machine gets\n"
       "  help        this text\n",
       out);
@@ -45,6 +48,7 @@ int main(int argc, char** argv) {
   if (command == "version" || command == "--version") return version();
   if (command == "help" || command == "--help" || command == "-h") return usage(stdout);
   std::vector<std::string_view> rest(argv + 2, argv + argc);
+  if (command == "check") return moonring::app::check_command(argc, argv, 2);
   if (command == "lsp") return moonring::app::lsp_command(std::move(rest));
   if (command == "dap") return moonring::app::dap_command(std::move(rest));
   if (command == "jsonrpc-echo") return moonring::app::jsonrpc_echo_command(std::move(rest));

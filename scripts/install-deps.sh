@@ -13,6 +13,10 @@ packages=(
   # Lua: the official compilers and luacheck are the oracles of the differential tests; nmap-common
   # and prosody are the real Lua code the tests and benchmarks check
   lua5.4 lua5.1 lua-check nmap-common prosody
+  # Lua 5.3 and LuaJIT as libraries: the stdlib tables' test reads their globals through dlopen
+  liblua5.3-0 libluajit-5.1-2
+  # the Lua modules under /usr/share/lua that the corpus takes (some come only as Recommends)
+  lua-socket lua-sec lua-expat lua-event lua-readline lua-posix lua-lpeg
 )
 
 # Node.js and npm for the integration tests' real clients (any install that provides the commands

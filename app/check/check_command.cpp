@@ -1,0 +1,328 @@
+// `moonring check`: paths start loading the moment the argument parser reads them (a discovery
+// walk per path, feeding the loader), then every core parses, binds and checks its share.
+#include "app/check/check_command.hpp"
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "app/check/progress.hpp"
+#include "app/check/report.hpp"
+#include "lang/lua/config/load.hpp"
+#include "lang/lua/services/check_workspace.hpp"
+#include "runtime/runtime.hpp"
+#include "workspace/discover/discover.hpp"
+#include "workspace/discover/streaming_args.hpp"
+#include "workspace/map/loader.hpp"
+
+namespace moonring::app {
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: moonring check [PATH...] [--format text|json|sarif] [--lua-version V] [--jobs N]\n"
+    "                      [--fail-on error|warning|information|hint] [--include GLOB]\n"
+    "                      [--exclude GLOB] [--globals NAME,...]\n";
+
+struct CheckArgs {
+  ReportFormat format = ReportFormat::text;
+  std::optional<lua::LuaVersion> version;  // unset: the configuration's (5.4 by default)
+  unsigned jobs = 0;                       // 0: every CPU
+  lua::Severity fail_on = lua::Severity::Warning;
+  std::vector<std::string> includes;
+  std::vector<std::string> excludes;
+  std::vector<std::string> globals;
+  bool help = false;
+};
+
+// One walk per path named on the command line, started as soon as the path is read; every file
+// it finds goes to the loader at once.
+class Walks {
+ public:
+  Walks(workspace::DiscoverOptions base, Loader& loader, Progress& progress)
+      : base_(std::move(base)), loader_(loader), progress_(progress) {}
+  ~Walks() { join(); }
+
+  void start(std::string_view path) {
+    auto walk = std::make_unique<Walk>();
+    Walk& w = *walk;
+    walks_.push_back(std::move(walk));
+    workspace::DiscoverOptions options = base_;
+    options.roots = {std::string(path)};
+    w.thread = std::thread([this, &w, options = std::move(options)] {
+      workspace::discover_files(
+          options, {[&](workspace::DiscoveredFile&& f) {
+                      w.files.push_back(loader_.load(std::move(f.path), f.size));
+                      progress_.found();
+                    },
+                    [&](workspace::DiscoverProblem&& p) { w.problems.push_back(std::move(p)); }});
+    });
+  }
+
+  void join() {
+    for (auto& w : walks_)
+      if (w->thread.joinable()) w->thread.join();
+  }
+
+  // After join(): every file in command-line order, and the problems met.
+  std::vector<AsyncFile> take_files() {
+    std::vector<AsyncFile> all;
+    for (auto& w : walks_) std::move(w->files.begin(), w->files.end(), std::back_inserter(all));
+    return all;
+  }
+  std::vector<workspace::DiscoverProblem> take_problems() {
+    std::vector<workspace::DiscoverProblem> all;
+    for (auto& w : walks_)
+      std::move(w->problems.begin(), w->problems.end(), std::back_inserter(all));
+    return all;
+  }
+
+ private:
+  struct Walk {
+    std::thread thread;
+    std::vector<AsyncFile> files;
+    std::vector<workspace::DiscoverProblem> problems;
+  };
+  workspace::DiscoverOptions base_;
+  Loader& loader_;
+  Progress& progress_;
+  std::vector<std::unique_ptr<Walk>> walks_;
+};
+
+std::vector<std::string> split_names(std::string_view list) {
+  std::vector<std::string> names;
+  while (!list.empty()) {
+    const std::size_t comma = list.find(',');
+    const std::string_view name = list.substr(0, comma);
+    if (!name.empty()) names.emplace_back(name);
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+  return names;
+}
+
+// `walking` is true once a path has been read: options that shape discovery come too late then.
+std::vector<workspace::ArgOption> options_for(CheckArgs& args, const bool& walking) {
+  using workspace::usage_error;
+  static constexpr std::array<std::string_view, 3> kFormats{"text", "json", "sarif"};
+  static constexpr std::array<std::string_view, 4> kSeverities{"error", "warning", "information",
+                                                               "hint"};
+  return {
+      {{"--format"},
+       true,
+       [&args](std::string_view v) -> Result<void> {
+         auto choice = workspace::parse_choice("--format", v, kFormats);
+         if (!choice) return choice.error();
+         args.format = *choice == "json"    ? ReportFormat::json
+                       : *choice == "sarif" ? ReportFormat::sarif
+                                            : ReportFormat::text;
+         return {};
+       }},
+      {{"--lua-version"},
+       true,
+       [&args](std::string_view v) -> Result<void> {
+         auto version = lua::parse_lua_version(v);
+         if (!version)
+           return usage_error(
+               "--lua-version must be one of 5.1, 5.2, 5.3, 5.4, "
+               "LuaJIT, not '" +
+               std::string(v) + "'");
+         args.version = *version;
+         return {};
+       }},
+      {{"--jobs", "-j"},
+       true,
+       [&args](std::string_view v) -> Result<void> {
+         auto n = workspace::parse_number("--jobs", v);
+         if (!n) return n.error();
+         if (*n == 0 || *n > 1024) return usage_error("--jobs must be 1 to 1024");
+         args.jobs = static_cast<unsigned>(*n);
+         return {};
+       }},
+      {{"--fail-on"},
+       true,
+       [&args](std::string_view v) -> Result<void> {
+         auto choice = workspace::parse_choice("--fail-on", v, kSeverities);
+         if (!choice) return choice.error();
+         args.fail_on = static_cast<lua::Severity>(
+             std::find(kSeverities.begin(), kSeverities.end(), *choice) - kSeverities.begin());
+         return {};
+       }},
+      {{"--include"},
+       true,
+       [&args, &walking](std::string_view v) -> Result<void> {
+         if (walking) return usage_error("--include must come before the paths it applies to");
+         args.includes.emplace_back(v);
+         return {};
+       }},
+      {{"--exclude"},
+       true,
+       [&args, &walking](std::string_view v) -> Result<void> {
+         if (walking) return usage_error("--exclude must come before the paths it applies to");
+         args.excludes.emplace_back(v);
+         return {};
+       }},
+      {{"--help", "-h"},
+       false,
+       [&args](std::string_view) -> Result<void> {
+         args.help = true;
+         return {};
+       }},
+      {{"--globals"},
+       true,
+       [&args](std::string_view v) -> Result<void> {
+         for (std::string& name : split_names(v)) args.globals.push_back(std::move(name));
+         return {};
+       }},
+  };
+}
+
+// The diagnostic policy a configuration asks for: codes switched off, severities changed, and
+// luacheck `ignore` entries that name no variable (those that do are applied per diagnostic).
+lua::DiagnosticPolicy policy_for(const lua::config::Config& config) {
+  lua::DiagnosticPolicy policy;
+  for (std::size_t i = 0; i < lua::kDiagnosticCodeCount; ++i) {
+    const auto code = static_cast<lua::DiagnosticCode>(i);
+    const std::string_view name = lua::code_name(code);
+    if (config.is_disabled(name) || config.is_ignored(name, "")) policy.disable(code);
+    if (auto severity = config.severity_of(name))
+      policy.set_severity(code, static_cast<lua::Severity>(*severity));
+  }
+  return policy;
+}
+
+void write_report(ReportFormat format, std::span<const lua::FileReport> reports,
+                  const CheckTotals& totals) {
+  switch (format) {
+    case ReportFormat::text:
+      write_text(stdout, reports, totals);
+      break;
+    case ReportFormat::json:
+      write_json(stdout, reports);
+      break;
+    case ReportFormat::sarif:
+      write_sarif(stdout, reports);
+      break;
+  }
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int check_command(int argc, const char* const* argv, int first) {
+  const auto started = std::chrono::steady_clock::now();
+  // The workspace's own configuration (.luacheckrc, .luarc.json, found from the current folder)
+  // first: its excludes shape the walks, which start with the first path on the command line.
+  auto config = lua::config::load_config(".", {});
+  if (!config) {
+    std::fprintf(stderr, "moonring check: %s\n", config.error().message().c_str());
+    return 2;
+  }
+  for (const std::string& note : config->notes)
+    std::fprintf(stderr, "moonring check: note: %s\n", note.c_str());
+
+  CheckArgs args;
+  Loader loader;
+  auto progress = std::make_unique<Progress>();
+  workspace::DiscoverOptions discover_options;
+  // Paths start walking the moment they are read, so options that shape discovery (--include,
+  // --exclude) must come before them; the walks are created with the first path.
+  std::unique_ptr<Walks> walks;
+  bool walking = false;
+  const std::vector<workspace::ArgOption> options = options_for(args, walking);
+  auto parsed =
+      workspace::parse_streaming_args(argc, argv, first, options, [&](std::string_view p) {
+        if (!walks) {
+          if (!args.includes.empty()) discover_options.associations = args.includes;
+          discover_options.excludes = args.excludes;
+          walks = std::make_unique<Walks>(discover_options, loader, *progress);
+          walking = true;
+        }
+        walks->start(p);
+      });
+  if (!parsed) {
+    std::fprintf(stderr, "moonring check: %s\n%s", workspace::usage_message(parsed.error()).c_str(),
+                 kUsage);
+    return 2;
+  }
+  if (args.help) {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  if (!walks) {  // no path: the current folder
+    if (!args.includes.empty()) discover_options.associations = args.includes;
+    discover_options.excludes = config->exclude;
+    discover_options.excludes.insert(discover_options.excludes.end(), args.excludes.begin(),
+                                     args.excludes.end());
+    walks = std::make_unique<Walks>(discover_options, loader, *progress);
+    walks->start(".");
+  }
+
+  RuntimeConfig runtime_config;
+  runtime_config.cores = args.jobs;
+  auto runtime = Runtime::start(runtime_config);
+  if (!runtime) {
+    std::fprintf(stderr, "moonring check: %s\n", runtime.error().message().c_str());
+    return 2;
+  }
+
+  walks->join();
+  bool io_error = false;
+  for (const workspace::DiscoverProblem& problem : walks->take_problems()) {
+    std::fprintf(stderr, "moonring check: %s\n", problem.message().c_str());
+    if (problem.kind == workspace::ProblemKind::missing_root ||
+        problem.kind == workspace::ProblemKind::unreadable)
+      io_error = true;
+  }
+
+  // The command line is the top layer of the configuration.
+  lua::config::Settings command_line;
+  command_line.version = args.version;
+  command_line.globals = args.globals;
+  lua::config::apply(*config, command_line, "command line");
+
+  lua::WorkspaceCheckOptions check_options;
+  check_options.version = config->version;
+  check_options.policy = policy_for(*config);
+  if (!config->ignore.empty()) {
+    check_options.is_ignored = [&config](lua::DiagnosticCode code, std::string_view name) {
+      return config->is_ignored(lua::code_name(code), name);
+    };
+  }
+  const lua::config::KnownGlobals known = config->known_globals();
+  check_options.is_known_global = [&known](std::string_view name) { return known.contains(name); };
+  check_options.on_file_analysed = [&progress] { progress->done(); };
+
+  std::vector<lua::FileReport> reports =
+      lua::check_workspace(**runtime, walks->take_files(), check_options);
+  (*runtime)->request_stop();
+  (*runtime)->join();
+  progress.reset();  // clears its line before the report
+
+  std::sort(reports.begin(), reports.end(),
+            [](const lua::FileReport& a, const lua::FileReport& b) { return a.path < b.path; });
+  for (const lua::FileReport& report : reports) {
+    if (report.load_error) {
+      std::fprintf(stderr, "moonring check: %s\n", report.load_error->message().c_str());
+      io_error = true;
+    }
+  }
+  CheckTotals totals = count(reports);
+  totals.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  write_report(args.format, reports, totals);
+
+  if (io_error) return 2;
+  for (const lua::FileReport& report : reports)
+    for (const lua::ReportedDiagnostic& r : report.diagnostics)
+      if (r.diagnostic.severity <= args.fail_on) return 1;
+  return 0;
+}
+
+}  // namespace moonring::app

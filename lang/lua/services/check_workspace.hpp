@@ -1,0 +1,55 @@
+// Checking many Lua files on every core of a runtime: each core parses and binds the files it
+// takes (phase 1), the globals each file assigns are merged (phase 2), then each core checks the
+// files it owns against that merge (phase 3). A file's tree never leaves the core that built it.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lang/lua/check/check.hpp"
+#include "runtime/result.hpp"
+#include "workspace/map/async_file.hpp"
+
+namespace moonring {
+class Runtime;
+}
+
+namespace moonring::lua {
+
+// A diagnostic as reports print it: positions in both units the formats use.
+struct ReportedDiagnostic {
+  Diagnostic diagnostic;          // 1-based lines, 1-based byte columns
+  std::uint32_t start_utf16 = 0;  // 0-based UTF-16 column of the start (LSP, SARIF)
+  std::uint32_t end_utf16 = 0;    // 0-based UTF-16 column of the end
+};
+
+struct FileReport {
+  std::string path;
+  std::optional<Error> load_error;              // the file could not be read: no diagnostics
+  std::vector<ReportedDiagnostic> diagnostics;  // sorted by position
+};
+
+struct WorkspaceCheckOptions {
+  LuaVersion version = LuaVersion::Lua54;
+  // The standard library of the version plus configured globals (see CheckOptions).
+  std::function<bool(std::string_view)> is_known_global;
+  DiagnosticPolicy policy;
+  // Drops a diagnostic about a named variable (unused-*, shadowing, undefined-global,
+  // assign-to-const: their range is the name) when it says so; luacheck's `ignore = {"212/self"}`.
+  // Unset: nothing is dropped.
+  std::function<bool(DiagnosticCode, std::string_view name)> is_ignored;
+  // Called once per file analysed (phase 1), from any core: keep it cheap and thread-safe.
+  std::function<void()> on_file_analysed;
+};
+
+// Checks `files` (in flight in the loader) on every core of `runtime`; the reports come back in
+// the order of `files`. Call from a thread outside the runtime.
+std::vector<FileReport> check_workspace(Runtime& runtime, std::vector<AsyncFile> files,
+                                        const WorkspaceCheckOptions& options);
+
+}  // namespace moonring::lua

@@ -1,0 +1,191 @@
+#!/usr/bin/env python3
+"""`moonring check` end to end: formats, exit statuses, configuration files, workspace-wide
+globals, usage and I/O errors. Each case writes a small tree of Lua files into a temporary
+folder, runs the real binary there, and checks what it prints.
+
+usage: check_cli_test.py MOONRING_BINARY
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import unittest
+
+MOONRING = None
+
+
+def run(tree, *args, timeout=60):
+    """Writes `tree` ({relative path: text}) into a fresh folder and runs `moonring check` there."""
+    with tempfile.TemporaryDirectory() as root:
+        for path, text in tree.items():
+            full = os.path.join(root, path)
+            os.makedirs(os.path.dirname(full), exist_ok=True)
+            with open(full, "w", encoding="utf-8") as f:
+                f.write(text)
+        proc = subprocess.run([MOONRING, "check", *args], cwd=root, capture_output=True,
+                              text=True, timeout=timeout)
+        return proc.returncode, proc.stdout, proc.stderr
+
+
+class Formats(unittest.TestCase):
+    TREE = {"src/a.lua": "local unused = 1\nprint(undefined_name)\n"}
+
+    def test_text_lines_and_summary(self):
+        code, out, _ = run(self.TREE, "src")
+        self.assertEqual(code, 1)
+        lines = out.strip().splitlines()
+        self.assertIn("src/a.lua:1:7: warning: unused local 'unused' [unused-local]", out)
+        self.assertTrue(any(re.fullmatch(r"src/a\.lua:2:7: warning: .*undefined_name.* "
+                                         r"\[undefined-global\]", l) for l in lines), out)
+        self.assertRegex(lines[-1], r"^0 errors, 2 warnings in 1 file of 1 file checked")
+
+    def test_json_positions_are_zero_based(self):
+        code, out, _ = run(self.TREE, "src", "--format", "json")
+        self.assertEqual(code, 1)
+        found = json.loads(out)
+        unused = [d for d in found if d["code"] == "unused-local"][0]
+        self.assertEqual(unused["file"], "src/a.lua")
+        self.assertEqual(unused["severity"], "warning")
+        self.assertEqual(unused["range"], {"start": {"line": 0, "character": 6},
+                                           "end": {"line": 0, "character": 12}})
+
+    def test_json_characters_are_utf16_units(self):
+        # "𝕏" is 4 bytes in UTF-8 and 2 units in UTF-16: `unused` starts at byte 23, character 21.
+        code, out, _ = run({"a.lua": 'local s = "𝕏" local unused print(s)\n'}, ".", "--format",
+                           "json")
+        self.assertEqual(code, 1)
+        [unused] = [d for d in json.loads(out) if d["code"] == "unused-local"]
+        self.assertEqual(unused["range"]["start"], {"line": 0, "character": 21})
+
+    def test_sarif_log(self):
+        code, out, _ = run(self.TREE, "src", "--format", "sarif")
+        self.assertEqual(code, 1)
+        log = json.loads(out)
+        self.assertEqual(log["version"], "2.1.0")
+        run0 = log["runs"][0]
+        rules = run0["tool"]["driver"]["rules"]
+        self.assertIn("undefined-global", [r["id"] for r in rules])
+        results = run0["results"]
+        self.assertEqual(len(results), 2)
+        for r in results:
+            self.assertEqual(rules[r["ruleIndex"]]["id"], r["ruleId"])
+            loc = r["locations"][0]["physicalLocation"]
+            self.assertEqual(loc["artifactLocation"]["uri"], "src/a.lua")
+            self.assertGreaterEqual(loc["region"]["startLine"], 1)
+            self.assertGreaterEqual(loc["region"]["startColumn"], 1)
+        unused = [r for r in results if r["ruleId"] == "unused-local"][0]
+        self.assertEqual(unused["locations"][0]["physicalLocation"]["region"]["startColumn"], 7)
+
+
+class ExitStatus(unittest.TestCase):
+    def test_clean_is_zero(self):
+        code, out, _ = run({"a.lua": "local x = 1\nprint(x)\n"}, ".")
+        self.assertEqual(code, 0, out)
+        self.assertRegex(out, r"^0 errors, 0 warnings")
+
+    def test_syntax_error_is_an_error(self):
+        code, out, _ = run({"a.lua": "local function f()\n  return 1\n"}, ".", "--fail-on", "error")
+        self.assertEqual(code, 1)
+        self.assertRegex(out, r"a\.lua:3:\d+: error: .*'end' expected.* \[syntax-error\]")
+
+    def test_fail_on_error_ignores_warnings(self):
+        code, _, _ = run({"a.lua": "local unused = 1\n"}, ".", "--fail-on", "error")
+        self.assertEqual(code, 0)
+
+    def test_missing_path_is_two(self):
+        code, _, err = run({"a.lua": ""}, "no/such/folder")
+        self.assertEqual(code, 2)
+        self.assertIn("no/such/folder", err)
+
+    def test_usage_errors_are_two(self):
+        for args, message in [(["--format", "xml"], "--format"),
+                              (["--jobs", "x"], "--jobs"),
+                              (["--frob"], "--frob"),
+                              ([".", "--include", "*.nse"], "before the paths")]:
+            code, _, err = run({"a.lua": ""}, *args)
+            self.assertEqual(code, 2, args)
+            self.assertIn(message, err, args)
+
+    def test_help_is_zero(self):
+        code, out, _ = run({}, "--help")
+        self.assertEqual(code, 0)
+        self.assertIn("usage: moonring check", out)
+
+
+class Workspace(unittest.TestCase):
+    def test_globals_assigned_in_another_file_are_defined(self):
+        tree = {"a.lua": "shared_config = {}\n", "b.lua": "print(shared_config)\n"}
+        for jobs in ("1", "2"):
+            code, out, _ = run(tree, ".", "--jobs", jobs)
+            self.assertEqual(code, 0, out)
+
+    def test_include_associations(self):
+        tree = {"s.nse": "local unused = 1\n", "a.lua": "print(1)\n"}
+        code, out, _ = run(tree, ".")
+        self.assertEqual(code, 0, out)
+        code, out, _ = run(tree, "--include", "*.nse", ".")
+        self.assertEqual(code, 1, out)
+        self.assertIn("s.nse:1:7", out)
+
+    def test_gitignore_and_exclude(self):
+        tree = {".gitignore": "gen/\n", "gen/a.lua": "local unused = 1\n",
+                "vendor/b.lua": "local unused = 1\n", "c.lua": "print(1)\n"}
+        code, out, _ = run(tree, "--exclude", "vendor/", ".")
+        self.assertEqual(code, 0, out)
+        self.assertRegex(out, r"of 1 file checked")
+
+    def test_lua_version(self):
+        # `goto` is a name in 5.1 and a keyword in 5.4.
+        tree = {"a.lua": "local goto = 1\nprint(goto)\n"}
+        self.assertEqual(run(tree, ".", "--lua-version", "5.1")[0], 0)
+        self.assertEqual(run(tree, ".", "--lua-version", "5.4", "--fail-on", "error")[0], 1)
+
+
+class Configuration(unittest.TestCase):
+    def test_luacheckrc_globals(self):
+        tree = {".luacheckrc": 'globals = {"from_luacheckrc"}\n', "a.lua": "print(from_luacheckrc)\n"}
+        code, out, _ = run(tree, ".")
+        self.assertEqual(code, 0, out)
+
+    def test_luacheckrc_ignore_by_code_and_name(self):
+        text = "local function f(self, unused_arg) return 1 end\nprint(f)\n"
+        self.assertIn("'self'", run({"a.lua": text}, ".")[1])
+        tree = {".luacheckrc": 'ignore = {"212/self"}\n', "a.lua": text}
+        code, out, _ = run(tree, ".")
+        self.assertEqual(code, 1, out)
+        self.assertIn("unused_arg", out)
+        self.assertNotIn("'self'", out)
+        tree[".luacheckrc"] = 'ignore = {"212"}\n'
+        self.assertEqual(run(tree, ".")[0], 0)
+
+    def test_luacheckrc_that_never_ends_is_an_error(self):
+        tree = {".luacheckrc": "while true do end\n", "a.lua": "print(1)\n"}
+        code, _, err = run(tree, ".", timeout=30)
+        self.assertEqual(code, 2)
+        self.assertIn(".luacheckrc", err)
+
+    def test_luacheckrc_cannot_reach_outside(self):
+        tree = {".luacheckrc": 'os.execute("touch pwned")\n', "a.lua": "print(1)\n"}
+        code, _, err = run(tree, ".")
+        self.assertEqual(code, 2)
+        self.assertIn(".luacheckrc", err)
+
+    def test_luarc_disables_and_adds_globals(self):
+        tree = {".luarc.json": json.dumps({"diagnostics.disable": ["unused-local"],
+                                           "diagnostics.globals": ["from_luarc"]}),
+                "a.lua": "local unused = 1\nprint(from_luarc)\n"}
+        code, out, _ = run(tree, ".")
+        self.assertEqual(code, 0, out)
+
+    def test_luarc_version_and_command_line_override(self):
+        tree = {".luarc.json": '{"runtime": {"version": "Lua 5.1"}}',
+                "a.lua": "local goto = 1\nprint(goto)\n"}
+        self.assertEqual(run(tree, ".")[0], 0)
+        self.assertEqual(run(tree, ".", "--lua-version", "5.4", "--fail-on", "error")[0], 1)
+
+
+if __name__ == "__main__":
+    MOONRING = os.path.abspath(sys.argv.pop(1))
+    unittest.main(verbosity=2)
