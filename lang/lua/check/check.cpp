@@ -43,12 +43,18 @@ std::string_view local_name(const Tree& tree, const LocalInfo& local) {
 
 }  // namespace rules
 
-std::vector<Diagnostic> check(const FileAnalysis& file, const CheckOptions& options) {
-  std::vector<Diagnostic> out;
-  const rules::RuleContext cx{file.parsed.tree, file.binding, options, out};
+bool diagnostic_order(const Diagnostic& a, const Diagnostic& b) {
+  if (a.range.start != b.range.start) return a.range.start < b.range.start;
+  return a.code < b.code;
+}
+
+namespace {
+
+// Every rule (undefined-global when asked), in diagnostic_order.
+void run_rules(const rules::RuleContext& cx, const FileAnalysis& file, bool undefined_globals) {
   rules::parse_errors(cx, file.parsed.errors);
   rules::assign_to_const(cx);
-  rules::undefined_globals(cx);
+  if (undefined_globals) rules::undefined_globals(cx);
   // After a syntax error part of the file may be missing from the tree: a read swallowed by an
   // Error node would show up as an unused variable, so those are reported on clean files only.
   if (file.parsed.ok()) rules::unused_variables(cx);
@@ -56,11 +62,24 @@ std::vector<Diagnostic> check(const FileAnalysis& file, const CheckOptions& opti
   rules::unreachable_code(cx);
   rules::duplicate_keys(cx);
   rules::redundant_values(cx);
-  std::stable_sort(out.begin(), out.end(), [](const Diagnostic& a, const Diagnostic& b) {
-    if (a.range.start != b.range.start) return a.range.start < b.range.start;
-    return a.code < b.code;
-  });
+  std::stable_sort(cx.out.begin(), cx.out.end(), diagnostic_order);
+}
+
+}  // namespace
+
+std::vector<Diagnostic> check(const FileAnalysis& file, const CheckOptions& options) {
+  std::vector<Diagnostic> out;
+  const rules::RuleContext cx{file.parsed.tree, file.binding, options, out};
+  run_rules(cx, file, true);
   return out;
+}
+
+DeferredCheck check_deferred(const FileAnalysis& file, const CheckOptions& options) {
+  DeferredCheck deferred;
+  const rules::RuleContext cx{file.parsed.tree, file.binding, options, deferred.diagnostics};
+  run_rules(cx, file, false);
+  deferred.global_reads = rules::undefined_global_candidates(cx);
+  return deferred;
 }
 
 }  // namespace moonring::lua

@@ -59,4 +59,22 @@ struct CheckOptions {
 // Phase 3.
 std::vector<Diagnostic> check(const FileAnalysis& file, const CheckOptions& options);
 
+// The order of check()'s output: by position, then by code.
+bool diagnostic_order(const Diagnostic& a, const Diagnostic& b);
+
+// Phases 1 and 3 for a workspace that frees each tree as soon as it is analysed (so a core's
+// memory is reused file after file): check_deferred runs every rule but undefined-global and
+// keeps that rule's candidates (reads of names neither known nor assigned in the file itself) as
+// ready diagnostics; once every file's assignments are merged, those whose name is still not
+// assigned anywhere stand (merge them in with diagnostic_order).
+struct PendingGlobalRead {
+  std::string name;
+  Diagnostic diagnostic;
+};
+struct DeferredCheck {
+  std::vector<Diagnostic> diagnostics;  // in diagnostic_order; no undefined-global
+  std::vector<PendingGlobalRead> global_reads;
+};
+DeferredCheck check_deferred(const FileAnalysis& file, const CheckOptions& options);
+
 }  // namespace moonring::lua

@@ -23,6 +23,9 @@ struct RuleContext {
 // syntax-error and goto-error from the parser's errors (assign-to-const comes from the binder).
 void parse_errors(const RuleContext& cx, std::span<const SyntaxError> errors);
 void undefined_globals(const RuleContext& cx);
+// The global reads undefined-global will judge: neither known nor assigned in the file.
+std::vector<PendingGlobalRead> undefined_global_candidates(const RuleContext& cx);
+
 void unused_variables(const RuleContext& cx);  // unused-local, unused-arg, unused-loop-var
 void shadowing(const RuleContext& cx);
 void assign_to_const(const RuleContext& cx);

@@ -12,17 +12,19 @@
 namespace moonring::lua {
 namespace {
 
-// One file as a core holds it between the phases.
-struct OwnedFile {
-  std::size_t index = 0;  // in the caller's order
-  std::unique_ptr<FileAnalysis> analysis;
+// An undefined-global candidate kept for phase 3, already converted for the report.
+struct PendingRead {
+  std::size_t index = 0;  // the file, in the caller's order
+  std::string name;
+  ReportedDiagnostic reported;
 };
 
-// What one core owns: the files it took and the globals they assign. Touched by that core only
-// while a phase runs; the coordinator reads it between phases.
+// What one core keeps between the phases: the globals its files assign and the reads that
+// undefined-global will judge. Touched by that core only while a phase runs; the coordinator
+// reads it between phases.
 struct Shard {
-  std::vector<OwnedFile> files;
   GlobalSet assigned;
+  std::vector<PendingRead> pending;
 };
 
 // Shared by the cores for one run: the files to take (claimed through `next`, so a core that
@@ -35,32 +37,17 @@ struct Run {
 };
 
 // The UTF-16 column (0-based) of a 1-based byte column, under workspace/documents' decoding rule.
-std::uint32_t utf16_column(const Tree& tree, const LineIndex& lines, LineCol at) {
-  const std::size_t start = lines.line_start(at.line);
+std::uint32_t utf16_column(const Tree& tree, LineCol at) {
+  const std::size_t start = tree.lines().line_start(at.line);
   return static_cast<std::uint32_t>(workspace::units_between(
       tree.source(), start, start + at.column - 1, workspace::PositionEncoding::utf16));
 }
 
-Task<void> analyse_shard(Run& run, Shard& shard) {
-  const WorkspaceCheckOptions& options = *run.options;
-  for (;;) {
-    const std::size_t index = run.next.fetch_add(1, std::memory_order_relaxed);
-    if (index >= run.files.size()) break;
-    const AsyncFile& file = run.files[index];
-    const Result<FileContent>& content = co_await file.get();
-    FileReport& report = run.reports[index];
-    report.path = file.path();
-    if (!content) {
-      report.load_error = content.error();
-    } else {
-      auto analysis = std::make_unique<FileAnalysis>(analyze(content->text(), options.version));
-      add_assigned_globals(*analysis, shard.assigned);
-      shard.files.push_back({index, std::move(analysis)});
-    }
-    // The tree keeps its own copy of the text: the loader's memory goes back now.
-    run.files[index].release();
-    if (options.on_file_analysed) options.on_file_analysed();
-  }
+ReportedDiagnostic reported(const Tree& tree, Diagnostic&& d) {
+  ReportedDiagnostic r{std::move(d), 0, 0};
+  r.start_utf16 = utf16_column(tree, r.diagnostic.start);
+  r.end_utf16 = utf16_column(tree, r.diagnostic.end);
+  return r;
 }
 
 // Whether the range of a diagnostic with this code is a variable's name.
@@ -78,32 +65,70 @@ bool names_a_variable(DiagnosticCode code) {
   }
 }
 
-Task<void> check_shard(Run& run, Shard& shard, const GlobalSet& assigned) {
-  CheckOptions check_options{run.options->is_known_global, &assigned, run.options->policy};
-  for (OwnedFile& owned : shard.files) {
-    const FileAnalysis& analysis = *owned.analysis;
-    const Tree& tree = analysis.parsed.tree;
-    const LineIndex& lines = tree.lines();
-    std::vector<ReportedDiagnostic>& out = run.reports[owned.index].diagnostics;
-    for (Diagnostic& d : check(analysis, check_options)) {
-      if (run.options->is_ignored && names_a_variable(d.code) &&
-          run.options->is_ignored(d.code,
-                                  tree.source().substr(d.range.start, d.range.end - d.range.start)))
-        continue;
-      ReportedDiagnostic r{std::move(d), 0, 0};
-      r.start_utf16 = utf16_column(tree, lines, r.diagnostic.start);
-      r.end_utf16 = utf16_column(tree, lines, r.diagnostic.end);
-      out.push_back(std::move(r));
+bool ignored(const WorkspaceCheckOptions& options, const Tree& tree, const Diagnostic& d) {
+  return options.is_ignored && names_a_variable(d.code) &&
+         options.is_ignored(d.code,
+                            tree.source().substr(d.range.start, d.range.end - d.range.start));
+}
+
+// Phase 1 on one core: every file it takes is parsed, bound and checked (all but the
+// workspace-wide part of undefined-global), then its tree is freed, so the core's memory is
+// reused by the next file.
+Task<void> analyse_shard(Run& run, Shard& shard) {
+  const WorkspaceCheckOptions& options = *run.options;
+  const CheckOptions check_options{options.is_known_global, nullptr, options.policy};
+  for (;;) {
+    const std::size_t index = run.next.fetch_add(1, std::memory_order_relaxed);
+    if (index >= run.files.size()) break;
+    const AsyncFile& file = run.files[index];
+    const Result<FileContent>& content = co_await file.get();
+    FileReport& report = run.reports[index];
+    report.path = file.path();
+    if (!content) {
+      report.load_error = content.error();
+    } else {
+      const FileAnalysis analysis = analyze(content->text(), options.version);
+      add_assigned_globals(analysis, shard.assigned);
+      const Tree& tree = analysis.parsed.tree;
+      DeferredCheck deferred = check_deferred(analysis, check_options);
+      report.diagnostics.reserve(deferred.diagnostics.size());
+      for (Diagnostic& d : deferred.diagnostics)
+        if (!ignored(options, tree, d)) report.diagnostics.push_back(reported(tree, std::move(d)));
+      for (PendingGlobalRead& read : deferred.global_reads) {
+        if (ignored(options, tree, read.diagnostic)) continue;
+        shard.pending.push_back(
+            {index, std::move(read.name), reported(tree, std::move(read.diagnostic))});
+      }
     }
-    owned.analysis.reset();  // freed on the core that allocated it
+    run.files[index].release();  // the loader's memory goes back now
+    if (options.on_file_analysed) options.on_file_analysed();
   }
-  co_return;
+}
+
+// Phase 3: the pending reads of names no file assigns are undefined globals.
+void resolve_pending(Run& run, const std::vector<Shard>& shards, const GlobalSet& assigned) {
+  std::vector<std::size_t> touched;
+  for (const Shard& shard : shards) {
+    for (const PendingRead& read : shard.pending) {
+      if (assigned.contains(read.name)) continue;
+      run.reports[read.index].diagnostics.push_back(read.reported);
+      touched.push_back(read.index);
+    }
+  }
+  std::sort(touched.begin(), touched.end());
+  touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+  for (std::size_t index : touched) {
+    auto& diagnostics = run.reports[index].diagnostics;
+    std::stable_sort(diagnostics.begin(), diagnostics.end(),
+                     [](const ReportedDiagnostic& a, const ReportedDiagnostic& b) {
+                       return diagnostic_order(a.diagnostic, b.diagnostic);
+                     });
+  }
 }
 
 Task<void> run_phases(Runtime& runtime, Run& run) {
   const unsigned cores = runtime.core_count();
   std::vector<Shard> shards(cores);
-
   std::vector<Task<void>> analyses;
   for (unsigned c = 0; c < cores; ++c)
     analyses.push_back(
@@ -112,12 +137,7 @@ Task<void> run_phases(Runtime& runtime, Run& run) {
 
   GlobalSet assigned;
   for (const Shard& shard : shards) assigned.merge(shard.assigned);
-
-  std::vector<Task<void>> checks;
-  for (unsigned c = 0; c < cores; ++c)
-    checks.push_back(submit_to(
-        c, [&run, &shard = shards[c], &assigned] { return check_shard(run, shard, assigned); }));
-  co_await when_all(std::move(checks));
+  resolve_pending(run, shards, assigned);
 }
 
 }  // namespace

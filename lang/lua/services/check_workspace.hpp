@@ -1,6 +1,7 @@
-// Checking many Lua files on every core of a runtime: each core parses and binds the files it
-// takes (phase 1), the globals each file assigns are merged (phase 2), then each core checks the
-// files it owns against that merge (phase 3). A file's tree never leaves the core that built it.
+// Checking many Lua files on every core of a runtime: each core parses, binds and checks the
+// files it takes and frees each tree at once (phase 1), the globals each file assigns are merged
+// (phase 2), then the reads of globals that no file assigns become undefined-global (phase 3). A
+// file's tree never leaves the core that built it, and a core's memory is reused file by file.
 #pragma once
 
 #include <atomic>
