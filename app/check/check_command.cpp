@@ -191,8 +191,7 @@ lua::DiagnosticPolicy policy_for(const lua::config::Config& config) {
     const auto code = static_cast<lua::DiagnosticCode>(i);
     const std::string_view name = lua::code_name(code);
     if (config.is_disabled(name) || config.is_ignored(name, "")) policy.disable(code);
-    if (auto severity = config.severity_of(name))
-      policy.set_severity(code, static_cast<lua::Severity>(*severity));
+    if (auto severity = config.severity_of(name)) policy.set_severity(code, *severity);
   }
   return policy;
 }

@@ -32,20 +32,6 @@ Severity default_severity(DiagnosticCode code) {
   }
 }
 
-std::string_view severity_name(Severity severity) {
-  switch (severity) {
-    case Severity::Error:
-      return "error";
-    case Severity::Warning:
-      return "warning";
-    case Severity::Information:
-      return "information";
-    case Severity::Hint:
-      return "hint";
-  }
-  return "warning";
-}
-
 DiagnosticPolicy::DiagnosticPolicy() {
   enabled.fill(true);
   for (std::size_t i = 0; i < kDiagnosticCodeCount; ++i)

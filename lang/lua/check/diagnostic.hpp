@@ -7,11 +7,10 @@
 #include <string>
 #include <string_view>
 
+#include "lang/lua/syntax/severity.hpp"
 #include "lang/lua/syntax/tree.hpp"
 
 namespace moonring::lua {
-
-enum class Severity : std::uint8_t { Error, Warning, Information, Hint };
 
 // The codes are part of moonring's interface (configuration and output name them): never rename.
 enum class DiagnosticCode : std::uint8_t {
@@ -33,7 +32,6 @@ std::string_view code_name(DiagnosticCode code);
 std::optional<DiagnosticCode> parse_code(std::string_view name);
 // Error for what the compiler rejects (syntax, const, goto); warning for the rest.
 Severity default_severity(DiagnosticCode code);
-std::string_view severity_name(Severity severity);  // "error", "warning", "information", "hint"
 
 struct Diagnostic {
   DiagnosticCode code = DiagnosticCode::SyntaxError;

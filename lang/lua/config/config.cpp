@@ -22,20 +22,6 @@ std::optional<Severity> parse_severity(std::string_view text) {
   return std::nullopt;
 }
 
-std::string_view severity_name(Severity s) {
-  switch (s) {
-    case Severity::Error:
-      return "error";
-    case Severity::Warning:
-      return "warning";
-    case Severity::Information:
-      return "information";
-    case Severity::Hint:
-      return "hint";
-  }
-  return "warning";
-}
-
 bool StdSet::contains(std::string_view global) const {
   if (min) {
     bool everywhere = true;

@@ -12,13 +12,12 @@
 #include <vector>
 
 #include "lang/lua/stdlib/stdlib.hpp"
+#include "lang/lua/syntax/severity.hpp"
 #include "lang/lua/syntax/version.hpp"
 
 namespace moonring::lua::config {
 
-enum class Severity : std::uint8_t { Error, Warning, Information, Hint };
 std::optional<Severity> parse_severity(std::string_view text);  // "Error", "warning!", "Hint"
-std::string_view severity_name(Severity s);                     // "error", "warning", ...
 
 // Which standard globals are known, as luacheck's `std` says it: a union of version tables
 // ("lua51+lua53", "max"), or `min` (only the names every version has), or nothing ("none").

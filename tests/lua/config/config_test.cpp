@@ -14,6 +14,7 @@
 #include "lang/lua/config/lua_pattern.hpp"
 
 using namespace moonring::lua::config;
+using moonring::lua::Severity;
 using moonring::lua::LuaVersion;
 namespace fs = std::filesystem;
 

@@ -6,6 +6,7 @@
 #include "lang/lua/config/error.hpp"
 
 using namespace moonring::lua::config;
+using moonring::lua::Severity;
 using moonring::lua::LuaVersion;
 
 namespace {
