@@ -1,10 +1,12 @@
-// libFuzzer target for the Lua parser: any bytes, every version. Must not crash, must stay within
-// its recursion bounds, and every node and error must lie inside the source.
+// libFuzzer target for the Lua front end: any bytes, every version, parsed, then bound and checked.
+// Must not crash, must stay within its recursion bounds, and every node, error and diagnostic
+// must lie inside the source.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
 
+#include "lang/lua/check/check.hpp"
 #include "lang/lua/syntax/parser.hpp"
 
 namespace {
@@ -39,8 +41,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string_view src(reinterpret_cast<const char*>(data), size);
   for (LuaVersion v : {LuaVersion::Lua51, LuaVersion::Lua52, LuaVersion::Lua53, LuaVersion::Lua54,
                        LuaVersion::LuaJIT}) {
-    ParseResult r = parse(src, v);
-    check_tree(r, size);
+    FileAnalysis file = analyze(src, v);
+    check_tree(file.parsed, size);
+    CheckOptions options;
+    for (const Diagnostic& d : check(file, options)) {
+      check(d.range.start <= d.range.end && d.range.end <= size);
+      check(d.start.line >= 1 && d.end.line >= d.start.line && !d.message.empty());
+    }
   }
   return 0;
 }
