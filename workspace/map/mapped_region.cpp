@@ -64,20 +64,10 @@ void MappedRegion::reset() noexcept {
 }
 
 Result<MappedRegion> MappedRegion::map(const std::string& path, MapMode mode) {
-  int fd = ::open(path.c_str(), (mode == MapMode::read_write ? O_RDWR : O_RDONLY) | O_CLOEXEC);
-  if (fd < 0) return errno_error(errno, "open " + path);
-  struct stat st {};
-  if (fstat(fd, &st) != 0) {
-    int err = errno;
-    ::close(fd);
-    return errno_error(err, "stat " + path);
-  }
-  if (!S_ISREG(st.st_mode)) {
-    ::close(fd);
-    return errno_error(S_ISDIR(st.st_mode) ? EISDIR : EINVAL, "map " + path);
-  }
-  auto region = map_fd(fd, static_cast<std::size_t>(st.st_size), mode, path);
-  ::close(fd);  // the mapping keeps the file alive
+  auto opened = open_regular(path, mode == MapMode::read_write ? O_RDWR : O_RDONLY);
+  if (!opened) return opened.error();
+  auto region = map_fd(opened->fd, opened->size, mode, path);
+  ::close(opened->fd);  // the mapping keeps the file alive
   return region;
 }
 
@@ -159,8 +149,8 @@ bool MappedRegion::truncated() const {
   return sigbus_guard::truncated(guard_slot_);
 }
 
-Result<OpenedFile> open_regular(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+Result<OpenedFile> open_regular(const std::string& path, int access) {
+  int fd = ::open(path.c_str(), access | O_CLOEXEC);
   if (fd < 0) return errno_error(errno, "open " + path);
   struct stat st {};
   if (fstat(fd, &st) != 0) {

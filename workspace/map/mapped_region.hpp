@@ -2,6 +2,8 @@
 // and the plain synchronous read of a whole small file into memory.
 #pragma once
 
+#include <fcntl.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -85,6 +87,7 @@ struct OpenedFile {
   int fd = -1;
   std::size_t size = 0;
 };
-Result<OpenedFile> open_regular(const std::string& path);
+// `access` is O_RDONLY or O_RDWR.
+Result<OpenedFile> open_regular(const std::string& path, int access = O_RDONLY);
 
 }  // namespace moonring

@@ -29,7 +29,7 @@ TEST_CASE("a directory is not a file") {
   test::TempDir dir;
   auto region = MappedRegion::map(dir.path());
   REQUIRE_FALSE(region.ok());
-  CHECK(region.error().message() == "map " + dir.path() + ": Is a directory");
+  CHECK(region.error().message() == "open " + dir.path() + ": Is a directory");
   auto read = read_file(dir.path());
   REQUIRE_FALSE(read.ok());
   CHECK(read.error().message() == "open " + dir.path() + ": Is a directory");
