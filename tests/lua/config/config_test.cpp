@@ -14,8 +14,8 @@
 #include "lang/lua/config/lua_pattern.hpp"
 
 using namespace moonring::lua::config;
-using moonring::lua::Severity;
 using moonring::lua::LuaVersion;
+using moonring::lua::Severity;
 namespace fs = std::filesystem;
 
 namespace {

@@ -6,8 +6,8 @@
 #include "lang/lua/config/error.hpp"
 
 using namespace moonring::lua::config;
-using moonring::lua::Severity;
 using moonring::lua::LuaVersion;
+using moonring::lua::Severity;
 
 namespace {
 
