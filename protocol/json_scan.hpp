@@ -79,4 +79,22 @@ inline bool take_plain_string(const char*& p, const char* end, std::string_view&
   return true;
 }
 
+// Reads through a JSON text literal by literal: the fast paths that recognise the usual shape of
+// a message and leave anything else to the general (simdjson) path.
+struct Cursor {
+  const char* p;
+  const char* end;
+
+  bool take(std::string_view literal) {
+    if (static_cast<std::size_t>(end - p) < literal.size() ||
+        std::memcmp(p, literal.data(), literal.size()) != 0) {
+      return false;
+    }
+    p += literal.size();
+    return true;
+  }
+  // A string without escapes, in valid UTF-8, up to its closing quote.
+  bool take_plain_string(std::string_view& out) { return json::take_plain_string(p, end, out); }
+};
+
 }  // namespace moonring::protocol::json

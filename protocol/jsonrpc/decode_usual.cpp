@@ -19,20 +19,7 @@ bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }
 
-// Reads through a body, literal by literal.
-struct Cursor {
-  const char* p;
-  const char* end;
-
-  bool take(std::string_view literal) {
-    if (static_cast<std::size_t>(end - p) < literal.size() ||
-        std::memcmp(p, literal.data(), literal.size()) != 0) {
-      return false;
-    }
-    p += literal.size();
-    return true;
-  }
-};
+using json::Cursor;
 
 // int -> '-'? ('0' | [1-9] digit*), within 64 bits. Anything else is left to the general path.
 bool take_integer(Cursor& c, int64_t& out) {
@@ -47,11 +34,6 @@ bool take_integer(Cursor& c, int64_t& out) {
   out = negative ? -n : n;
   c.p = q;
   return true;
-}
-
-// A string without escapes or control characters (its UTF-8 checked), up to its closing quote.
-bool take_plain_string(Cursor& c, std::string_view& out) {
-  return json::take_plain_string(c.p, c.end, out);
 }
 
 // params -> object | array, the rest of the body up to the envelope's closing brace: checked as
@@ -84,7 +66,7 @@ bool decode_usual(protocol::SharedBody& body, Decoded& out) {
   int64_t id = 0;
   if (has_id && (!take_integer(c, id) || !c.take(","))) return false;
   std::string_view method;
-  if (!c.take(R"("method":")") || !take_plain_string(c, method)) return false;
+  if (!c.take(R"("method":")") || !c.take_plain_string(method)) return false;
   std::string_view params;
   if (!c.take("}")) {
     if (!c.take(R"(,"params":)") || c.end - c.p < 3 || c.end[-1] != '}') return false;

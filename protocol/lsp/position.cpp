@@ -31,44 +31,28 @@ jsonrpc::ErrorObject mistyped(std::string_view field, std::string_view wanted) {
   return invalid("field '" + std::string(field) + "' must be " + std::string(wanted));
 }
 
-// Reads through params, literal by literal (the fast path).
-struct Cursor {
-  const char* p;
-  const char* end;
+using protocol::json::Cursor;
 
-  bool take(std::string_view literal) {
-    if (static_cast<std::size_t>(end - p) < literal.size() ||
-        std::memcmp(p, literal.data(), literal.size()) != 0) {
-      return false;
-    }
-    p += literal.size();
-    return true;
-  }
-  // uinteger -> '0' | [1-9] digit*, at most 2^31 - 1. Anything else: the general path decides.
-  bool take_uinteger(int64_t& out) {
-    const char* q = p;
-    int64_t n = 0;
-    while (q < end && *q >= '0' && *q <= '9' && q - p < 10) n = n * 10 + (*q++ - '0');
-    const auto count = q - p;
-    if (count == 0 || (count > 1 && *p == '0') || n > kMaxUinteger) return false;
-    if (q < end && *q >= '0' && *q <= '9') return false;
-    out = n;
-    p = q;
-    return true;
-  }
-  // A string without escapes, in valid UTF-8, up to its closing quote.
-  bool take_plain_string(std::string_view& out) {
-    return protocol::json::take_plain_string(p, end, out);
-  }
-};
+// uinteger -> '0' | [1-9] digit*, at most 2^31 - 1. Anything else: the general path decides.
+bool take_uinteger(Cursor& c, int64_t& out) {
+  const char* q = c.p;
+  int64_t n = 0;
+  while (q < c.end && *q >= '0' && *q <= '9' && q - c.p < 10) n = n * 10 + (*q++ - '0');
+  const auto count = q - c.p;
+  if (count == 0 || (count > 1 && *c.p == '0') || n > kMaxUinteger) return false;
+  if (q < c.end && *q >= '0' && *q <= '9') return false;
+  out = n;
+  c.p = q;
+  return true;
+}
 
 // {"textDocument":{"uri":"U"},"position":{"line":L,"character":C}}, as vscode-languageclient
 // and most clients send it.
 bool decode_usual(std::string_view params, std::string_view& uri, Position& position) {
   Cursor c{params.data(), params.data() + params.size()};
   return c.take(R"({"textDocument":{"uri":")") && c.take_plain_string(uri) &&
-         c.take(R"(},"position":{"line":)") && c.take_uinteger(position.line) &&
-         c.take(R"(,"character":)") && c.take_uinteger(position.character) && c.take("}}") &&
+         c.take(R"(},"position":{"line":)") && take_uinteger(c, position.line) &&
+         c.take(R"(,"character":)") && take_uinteger(c, position.character) && c.take("}}") &&
          c.p == c.end;
 }
 
