@@ -108,6 +108,8 @@ class Parser {
   // Tokens (parser_tokens.cpp).
   void next();
   Tok peek_ahead();
+  // Moves the errors the lexer met since the last call into the result (up to kMaxErrors).
+  void take_lex_errors();
   bool test_next(Tok t);
   void check(Tok t);
   void check_next(Tok t);

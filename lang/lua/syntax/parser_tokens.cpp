@@ -24,32 +24,26 @@ void Parser::next() {
   } else {
     tok_ = lexer_.next();
   }
-  if (lex_errors_.size() != lex_errors_seen_) {
-    for (; lex_errors_seen_ < lex_errors_.size(); ++lex_errors_seen_) {
-      const LexError& e = lex_errors_[lex_errors_seen_];
-      if (out_.errors.size() >= kMaxErrors) continue;
-      LineCol lc = out_.tree.lines_.position(e.offset);
-      out_.errors.push_back(
-          {e.line, lc.column, e.offset, e.message, SyntaxErrorKind::Syntax, e.end_offset});
-    }
-    failed_ = true;
+  take_lex_errors();
+}
+
+void Parser::take_lex_errors() {
+  if (lex_errors_.size() == lex_errors_seen_) return;
+  for (; lex_errors_seen_ < lex_errors_.size(); ++lex_errors_seen_) {
+    const LexError& e = lex_errors_[lex_errors_seen_];
+    if (out_.errors.size() >= kMaxErrors) continue;
+    LineCol lc = out_.tree.lines_.position(e.offset);
+    out_.errors.push_back(
+        {e.line, lc.column, e.offset, e.message, SyntaxErrorKind::Syntax, e.end_offset});
   }
+  failed_ = true;
 }
 
 Tok Parser::peek_ahead() {
   if (!has_ahead_) {
     ahead_ = lexer_.next();
     has_ahead_ = true;
-    if (lex_errors_.size() != lex_errors_seen_) {
-      for (; lex_errors_seen_ < lex_errors_.size(); ++lex_errors_seen_) {
-        const LexError& e = lex_errors_[lex_errors_seen_];
-        if (out_.errors.size() >= kMaxErrors) continue;
-        LineCol lc = out_.tree.lines_.position(e.offset);
-        out_.errors.push_back(
-            {e.line, lc.column, e.offset, e.message, SyntaxErrorKind::Syntax, e.end_offset});
-      }
-      failed_ = true;
-    }
+    take_lex_errors();
   }
   return ahead_.type;
 }
