@@ -14,6 +14,7 @@
 #include <string>
 
 #include "runtime/blocking_pool.hpp"
+#include "runtime/cpus.hpp"
 #include "runtime/io_op.hpp"
 
 namespace moonring {
@@ -49,19 +50,6 @@ class RuntimeCategory final : public std::error_category {
     return "unknown runtime error";
   }
 };
-
-// The CPUs this process may run on (taskset and cgroups narrow it).
-std::vector<int> allowed_cpus() {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  std::vector<int> cpus;
-  if (sched_getaffinity(0, sizeof(set), &set) == 0) {
-    for (int i = 0; i < CPU_SETSIZE; ++i)
-      if (CPU_ISSET(i, &set)) cpus.push_back(i);
-  }
-  if (cpus.empty()) cpus.push_back(0);
-  return cpus;
-}
 
 Result<std::unique_ptr<Backend>> make_backend(BackendKind kind, const BackendOptions& options) {
   return kind == BackendKind::io_uring ? make_uring_backend(options) : make_asio_backend(options);

@@ -3,7 +3,6 @@
 #include "workspace/map/loader.hpp"
 
 #include <fcntl.h>
-#include <sched.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,16 +10,14 @@
 #include <functional>
 #include <string_view>
 
+#include "runtime/cpus.hpp"
 #include "workspace/map/mapped_region.hpp"
 
 namespace moonring {
 namespace {
 
 unsigned default_threads() {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  if (sched_getaffinity(0, sizeof(set), &set) == 0) return std::max(1, CPU_COUNT(&set));
-  return std::max(1u, std::thread::hardware_concurrency());
+  return static_cast<unsigned>(allowed_cpus().size());
 }
 
 }  // namespace

@@ -1,0 +1,20 @@
+// The CPUs this process may run on, and narrowing them: `moonring check --jobs N` runs every
+// thread it starts (cores, loader, walks) on N CPUs, so --jobs 1 measures one CPU's work.
+#pragma once
+
+#include <vector>
+
+#include "runtime/result.hpp"
+
+namespace moonring {
+
+// The CPUs the calling thread may run on (taskset and cgroups narrow it), in ascending order;
+// never empty.
+std::vector<int> allowed_cpus();
+
+// Narrows the calling thread to the first `count` of allowed_cpus(); the threads it starts from
+// now on inherit that set. Call before starting any thread that should be bound by it. A count
+// at or above the allowed number changes nothing.
+Result<void> confine_to_cpus(unsigned count);
+
+}  // namespace moonring
