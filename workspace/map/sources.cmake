@@ -6,4 +6,5 @@ list(APPEND MOONRING_WORKSPACE_SOURCES
   map/mapped_region.cpp
   map/file_content.cpp
   map/async_file.cpp
+  map/file_feed.cpp
   map/loader.cpp)

@@ -1,0 +1,84 @@
+// FileFeed: files pushed from plain threads while tasks on two cores take them; every file is
+// taken exactly once, tasks that found the feed empty are handed the next file or the end.
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "tests/runtime/test_support.hpp"
+#include "tests/workspace/map/map_test_support.hpp"
+#include "workspace/map/file_feed.hpp"
+#include "workspace/map/loader.hpp"
+
+using namespace moonring;
+
+namespace {
+
+// Takes files until the end on core `core`, recording each index and whether its text is right.
+Task<void> drain(FileFeed& feed, std::vector<int>& taken_count, std::atomic<int>& good) {
+  for (;;) {
+    const std::optional<std::size_t> index = co_await feed.take();
+    if (!index) co_return;
+    ++taken_count[*index];
+    const auto& r = co_await feed.at(*index).get();
+    if (r.ok() && r->text() == test::lua_text(100 + *index, static_cast<int>(*index))) ++good;
+    feed.at(*index).release();
+  }
+}
+
+}  // namespace
+
+TEST_CASE("files pushed by two threads while two cores take them are each taken once") {
+  test::TempDir dir;
+  constexpr int kFiles = 400;
+  std::vector<std::string> paths;
+  for (int i = 0; i < kFiles; ++i)
+    paths.push_back(dir.write("f" + std::to_string(i) + ".lua", test::lua_text(100 + i, i)));
+  Loader loader;
+  FileFeed feed;
+  auto rt = test::start_runtime(2);
+  // One thread pushes the files one by one, slowly enough that the cores run dry and park;
+  // the feed's numbering follows the order of pushes, which this single pusher fixes.
+  std::thread pusher([&] {
+    for (int i = 0; i < kFiles; ++i) {
+      if (i % 50 == 0) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        std::vector<AsyncFile> batch;
+        for (int j = i; j < i + 10; ++j) batch.push_back(loader.load(paths[j]));
+        feed.push(batch);
+        CHECK(batch.empty());
+        i += 9;
+        continue;
+      }
+      feed.push(loader.load(paths[i]));
+    }
+    feed.close();
+  });
+  std::vector<int> taken(kFiles, 0);
+  std::vector<int> taken_by_1(kFiles, 0);
+  std::atomic<int> good{0};
+  std::thread other([&] { rt->block_on([&] { return drain(feed, taken_by_1, good); }, 1); });
+  rt->block_on([&] { return drain(feed, taken, good); }, 0);
+  other.join();
+  pusher.join();
+  REQUIRE(feed.size() == kFiles);
+  int once = 0;
+  for (int i = 0; i < kFiles; ++i) once += taken[i] + taken_by_1[i] == 1;
+  CHECK(once == kFiles);
+  CHECK(good == kFiles);
+}
+
+TEST_CASE("a task waiting on an empty feed gets the end when it closes") {
+  FileFeed feed;
+  auto rt = test::start_runtime(1);
+  std::thread closer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    feed.close();
+  });
+  const bool ended = rt->block_on([&]() -> Task<bool> {
+    const std::optional<std::size_t> index = co_await feed.take();
+    co_return !index.has_value();
+  });
+  closer.join();
+  CHECK(ended);
+  CHECK(feed.size() == 0);
+}

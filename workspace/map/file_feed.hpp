@@ -1,0 +1,69 @@
+// A growing list of files in flight in the loader, filled by threads that find them (discovery
+// walks) and drained by runtime tasks, so work on the first files starts while the walks go on.
+// Each file is handed to exactly one task; a task that finds nothing to take waits for the next
+// file or for the end.
+#pragma once
+
+#include <coroutine>
+#include <cstddef>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include "workspace/map/async_file.hpp"
+
+namespace moonring {
+
+class FileFeed {
+ public:
+  FileFeed() = default;
+  FileFeed(const FileFeed&) = delete;
+  FileFeed& operator=(const FileFeed&) = delete;
+
+  // From any thread. Files are numbered in the order they are pushed, from 0. Pushing several
+  // at once wakes the waiting tasks once for all of them: on a busy CPU each wake-up is a
+  // context switch.
+  void push(AsyncFile file);
+  void push(std::vector<AsyncFile>& files);  // moves them all in and leaves `files` empty
+  // From any thread: no file follows, and waiting tasks get nullopt. Pushing after close is a bug.
+  void close();
+
+  // co_await feed.take() on a runtime core: the index of a file nobody has taken yet, or
+  // nullopt once the feed is closed and every file is taken.
+  auto take() {
+    struct Awaiter {
+      FileFeed* feed;
+      std::optional<std::size_t> index;
+      bool await_ready() noexcept { return false; }
+      bool await_suspend(std::coroutine_handle<> h) { return feed->take_or_park(index, h); }
+      std::optional<std::size_t> await_resume() const noexcept { return index; }
+    };
+    return Awaiter{this, std::nullopt};
+  }
+
+  // The file at `index`, taken or not; the reference stays valid while the feed lives.
+  AsyncFile& at(std::size_t index);
+  // Files pushed so far.
+  std::size_t size() const;
+
+ private:
+  // A task waiting in take(): the hand-off writes `index` and then resumes it on its core.
+  struct Parked {
+    std::optional<std::size_t>* index;
+    Core* core;
+    std::coroutine_handle<> handle;
+    TaskContext* context;
+  };
+  // Fills `index` now and returns false (resume at once), or parks the task and returns true.
+  bool take_or_park(std::optional<std::size_t>& index, std::coroutine_handle<> h);
+  static void resume(const Parked& parked);
+
+  mutable std::mutex mutex_;
+  std::deque<AsyncFile> files_;
+  std::size_t next_ = 0;  // the first file not yet taken
+  bool closed_ = false;
+  std::vector<Parked> parked_;
+};
+
+}  // namespace moonring
