@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -16,9 +17,11 @@
 #include "app/check/report.hpp"
 #include "lang/lua/config/load.hpp"
 #include "lang/lua/services/check_workspace.hpp"
+#include "runtime/cpus.hpp"
 #include "runtime/runtime.hpp"
 #include "workspace/discover/discover.hpp"
 #include "workspace/discover/streaming_args.hpp"
+#include "workspace/map/file_feed.hpp"
 #include "workspace/map/loader.hpp"
 
 namespace moonring::app {
@@ -42,12 +45,18 @@ struct CheckArgs {
 };
 
 // One walk per path named on the command line, started as soon as the path is read; every file
-// it finds goes to the loader at once.
+// it finds goes to the loader and into the feed at once, so the cores check the first files while
+// the walks go on. The feed closes when the arguments are read and every walk is over.
 class Walks {
  public:
-  Walks(workspace::DiscoverOptions base, Loader& loader, Progress& progress)
-      : base_(std::move(base)), loader_(loader), progress_(progress) {}
-  ~Walks() { join(); }
+  static constexpr std::size_t kFeedBatch = 32;
+
+  Walks(workspace::DiscoverOptions base, Loader& loader, FileFeed& feed, Progress& progress)
+      : base_(std::move(base)), loader_(loader), feed_(feed), progress_(progress) {}
+  ~Walks() {
+    arguments_read();
+    join();
+  }
 
   void start(std::string_view path) {
     auto walk = std::make_unique<Walk>();
@@ -55,14 +64,29 @@ class Walks {
     walks_.push_back(std::move(walk));
     workspace::DiscoverOptions options = base_;
     options.roots = {std::string(path)};
+    holds_.fetch_add(1, std::memory_order_relaxed);
     w.thread = std::thread([this, &w, options = std::move(options)] {
+      // Files reach the feed in batches: each push may wake a core, a context switch when the
+      // CPUs are all busy (with --jobs 1, the walk shares the core's CPU).
+      std::vector<AsyncFile> batch;
       workspace::discover_files(
           options, {[&](workspace::DiscoveredFile&& f) {
-                      w.files.push_back(loader_.load(std::move(f.path), f.size));
+                      batch.push_back(loader_.load(std::move(f.path), f.size));
                       progress_.found();
+                      if (batch.size() == kFeedBatch) feed_.push(batch);
                     },
                     [&](workspace::DiscoverProblem&& p) { w.problems.push_back(std::move(p)); }});
+      feed_.push(batch);
+      release();
     });
+  }
+
+  // No path follows: once the last walk ends, so does the feed. Idempotent.
+  void arguments_read() {
+    if (!arguments_read_) {
+      arguments_read_ = true;
+      release();
+    }
   }
 
   void join() {
@@ -70,12 +94,7 @@ class Walks {
       if (w->thread.joinable()) w->thread.join();
   }
 
-  // After join(): every file in command-line order, and the problems met.
-  std::vector<AsyncFile> take_files() {
-    std::vector<AsyncFile> all;
-    for (auto& w : walks_) std::move(w->files.begin(), w->files.end(), std::back_inserter(all));
-    return all;
-  }
+  // After join(): the problems met, in command-line order.
   std::vector<workspace::DiscoverProblem> take_problems() {
     std::vector<workspace::DiscoverProblem> all;
     for (auto& w : walks_)
@@ -86,13 +105,19 @@ class Walks {
  private:
   struct Walk {
     std::thread thread;
-    std::vector<AsyncFile> files;
     std::vector<workspace::DiscoverProblem> problems;
   };
+  void release() {
+    if (holds_.fetch_sub(1, std::memory_order_acq_rel) == 1) feed_.close();
+  }
+
   workspace::DiscoverOptions base_;
   Loader& loader_;
+  FileFeed& feed_;
   Progress& progress_;
   std::vector<std::unique_ptr<Walk>> walks_;
+  std::atomic<int> holds_{1};  // one per running walk, and one until the arguments are read
+  bool arguments_read_ = false;
 };
 
 std::vector<std::string> split_names(std::string_view list) {
@@ -212,6 +237,27 @@ void write_report(ReportFormat format, std::span<const lua::FileReport> reports,
   std::fflush(stdout);
 }
 
+// The value of the last --jobs (or -j) before "--", read ahead of the real parse: it decides the
+// CPUs every thread may use, and threads start with the first path, which may come before it.
+// A malformed value is left to the real parse to report.
+unsigned jobs_ahead(int argc, const char* const* argv, int first) {
+  unsigned jobs = 0;
+  for (int i = first; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--") break;
+    std::string_view value;
+    if ((arg == "--jobs" || arg == "-j") && i + 1 < argc)
+      value = argv[i + 1];
+    else if (arg.starts_with("--jobs="))
+      value = arg.substr(7);
+    else
+      continue;
+    auto n = workspace::parse_number("--jobs", value);
+    if (n && *n > 0 && *n <= 1024) jobs = static_cast<unsigned>(*n);
+  }
+  return jobs;
+}
+
 }  // namespace
 
 int check_command(int argc, const char* const* argv, int first) {
@@ -226,8 +272,15 @@ int check_command(int argc, const char* const* argv, int first) {
   for (const std::string& note : config->notes)
     std::fprintf(stderr, "moonring check: note: %s\n", note.c_str());
 
+  // --jobs N means N CPUs for the whole run: the cores, and the loader and walks that feed them.
+  if (const unsigned jobs = jobs_ahead(argc, argv, first); jobs > 0) {
+    if (auto confined = confine_to_cpus(jobs); !confined)
+      std::fprintf(stderr, "moonring check: note: --jobs %u: %s\n", jobs,
+                   confined.error().message().c_str());
+  }
   CheckArgs args;
   Loader loader;
+  FileFeed feed;
   auto progress = std::make_unique<Progress>();
   workspace::DiscoverOptions discover_options;
   // Paths start walking the moment they are read, so options that shape discovery (--include,
@@ -240,7 +293,7 @@ int check_command(int argc, const char* const* argv, int first) {
         if (!walks) {
           if (!args.includes.empty()) discover_options.associations = args.includes;
           discover_options.excludes = args.excludes;
-          walks = std::make_unique<Walks>(discover_options, loader, *progress);
+          walks = std::make_unique<Walks>(discover_options, loader, feed, *progress);
           walking = true;
         }
         walks->start(p);
@@ -259,9 +312,10 @@ int check_command(int argc, const char* const* argv, int first) {
     discover_options.excludes = config->exclude;
     discover_options.excludes.insert(discover_options.excludes.end(), args.excludes.begin(),
                                      args.excludes.end());
-    walks = std::make_unique<Walks>(discover_options, loader, *progress);
+    walks = std::make_unique<Walks>(discover_options, loader, feed, *progress);
     walks->start(".");
   }
+  walks->arguments_read();
 
   RuntimeConfig runtime_config;
   runtime_config.cores = args.jobs;
@@ -269,15 +323,6 @@ int check_command(int argc, const char* const* argv, int first) {
   if (!runtime) {
     std::fprintf(stderr, "moonring check: %s\n", runtime.error().message().c_str());
     return 2;
-  }
-
-  walks->join();
-  bool io_error = false;
-  for (const workspace::DiscoverProblem& problem : walks->take_problems()) {
-    std::fprintf(stderr, "moonring check: %s\n", problem.message().c_str());
-    if (problem.kind == workspace::ProblemKind::missing_root ||
-        problem.kind == workspace::ProblemKind::unreadable)
-      io_error = true;
   }
 
   // The command line is the top layer of the configuration.
@@ -298,11 +343,19 @@ int check_command(int argc, const char* const* argv, int first) {
   check_options.is_known_global = [&known](std::string_view name) { return known.contains(name); };
   check_options.on_file_analysed = [&progress] { progress->done(); };
 
-  std::vector<lua::FileReport> reports =
-      lua::check_workspace(**runtime, walks->take_files(), check_options);
+  std::vector<lua::FileReport> reports = lua::check_workspace(**runtime, feed, check_options);
   (*runtime)->request_stop();
   (*runtime)->join();
-  progress.reset();  // clears its line before the report
+  progress.reset();  // clears its line before the report and the problems
+
+  walks->join();  // over already: the feed closed when the last walk ended
+  bool io_error = false;
+  for (const workspace::DiscoverProblem& problem : walks->take_problems()) {
+    std::fprintf(stderr, "moonring check: %s\n", problem.message().c_str());
+    if (problem.kind == workspace::ProblemKind::missing_root ||
+        problem.kind == workspace::ProblemKind::unreadable)
+      io_error = true;
+  }
 
   std::sort(reports.begin(), reports.end(),
             [](const lua::FileReport& a, const lua::FileReport& b) { return a.path < b.path; });

@@ -121,6 +121,22 @@ class Workspace(unittest.TestCase):
             code, out, _ = run(tree, ".", "--jobs", jobs)
             self.assertEqual(code, 0, out)
 
+    def test_many_paths_and_jobs_give_one_report(self):
+        # Walks of several paths feed the cores while they check; --jobs after the paths still
+        # counts, and every job count gives the same report, sorted by file.
+        tree = {f"d{d}/f{i}.lua": f"local unused_{d}_{i} = 1\nshared_{d} = {i}\nprint(shared_{(d + 1) % 4})\n"
+                for d in range(4) for i in range(40)}
+        reports = set()
+        for jobs in ("--jobs=1", "--jobs=2", "--jobs=3"):
+            code, out, err = run(tree, "d0", "d1", "d2", "d3", jobs, "--format", "json")
+            self.assertEqual(code, 1, err)
+            self.assertEqual(err, "")
+            diags = json.loads(out)
+            self.assertEqual(len(diags), 160)
+            self.assertEqual([d["file"] for d in diags], sorted(d["file"] for d in diags))
+            reports.add(out)
+        self.assertEqual(len(reports), 1)
+
     def test_include_associations(self):
         tree = {"s.nse": "local unused = 1\n", "a.lua": "print(1)\n"}
         code, out, _ = run(tree, ".")

@@ -25,14 +25,14 @@ struct PendingRead {
 struct Shard {
   GlobalSet assigned;
   std::vector<PendingRead> pending;
+  std::vector<std::pair<std::size_t, FileReport>> reports;  // (file index, its report)
 };
 
-// Shared by the cores for one run: the files to take (claimed through `next`, so a core that
-// drew small files takes more of them) and the reports, one slot per file.
+// Shared by the cores for one run: the files to take (a core that drew small files takes more
+// of them) and, once phase 1 is over, the reports, one slot per file.
 struct Run {
-  std::vector<AsyncFile> files;
+  FileFeed* feed = nullptr;
   std::vector<FileReport> reports;
-  std::atomic<std::size_t> next{0};
   const WorkspaceCheckOptions* options = nullptr;
 };
 
@@ -78,11 +78,12 @@ Task<void> analyse_shard(Run& run, Shard& shard) {
   const WorkspaceCheckOptions& options = *run.options;
   const CheckOptions check_options{options.is_known_global, nullptr, options.policy};
   for (;;) {
-    const std::size_t index = run.next.fetch_add(1, std::memory_order_relaxed);
-    if (index >= run.files.size()) break;
-    const AsyncFile& file = run.files[index];
+    const std::optional<std::size_t> taken = co_await run.feed->take();
+    if (!taken) break;
+    const std::size_t index = *taken;
+    AsyncFile& file = run.feed->at(index);
     const Result<FileContent>& content = co_await file.get();
-    FileReport& report = run.reports[index];
+    FileReport& report = shard.reports.emplace_back(index, FileReport{}).second;
     report.path = file.path();
     if (!content) {
       report.load_error = content.error();
@@ -100,7 +101,7 @@ Task<void> analyse_shard(Run& run, Shard& shard) {
             {index, std::move(read.name), reported(tree, std::move(read.diagnostic))});
       }
     }
-    run.files[index].release();  // the loader's memory goes back now
+    file.release();  // the loader's memory goes back now
     if (options.on_file_analysed) options.on_file_analysed();
   }
 }
@@ -135,6 +136,9 @@ Task<void> run_phases(Runtime& runtime, Run& run) {
         submit_to(c, [&run, &shard = shards[c]] { return analyse_shard(run, shard); }));
   co_await when_all(std::move(analyses));
 
+  run.reports.resize(run.feed->size());
+  for (Shard& shard : shards)
+    for (auto& [index, report] : shard.reports) run.reports[index] = std::move(report);
   GlobalSet assigned;
   for (const Shard& shard : shards) assigned.merge(shard.assigned);
   resolve_pending(run, shards, assigned);
@@ -142,14 +146,21 @@ Task<void> run_phases(Runtime& runtime, Run& run) {
 
 }  // namespace
 
-std::vector<FileReport> check_workspace(Runtime& runtime, std::vector<AsyncFile> files,
+std::vector<FileReport> check_workspace(Runtime& runtime, FileFeed& feed,
                                         const WorkspaceCheckOptions& options) {
   Run run;
-  run.reports.resize(files.size());
-  run.files = std::move(files);
+  run.feed = &feed;
   run.options = &options;
   runtime.block_on([&runtime, &run] { return run_phases(runtime, run); });
   return std::move(run.reports);
+}
+
+std::vector<FileReport> check_workspace(Runtime& runtime, std::vector<AsyncFile> files,
+                                        const WorkspaceCheckOptions& options) {
+  FileFeed feed;
+  for (AsyncFile& file : files) feed.push(std::move(file));
+  feed.close();
+  return check_workspace(runtime, feed, options);
 }
 
 }  // namespace moonring::lua

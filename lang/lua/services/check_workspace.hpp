@@ -15,6 +15,7 @@
 #include "lang/lua/check/check.hpp"
 #include "runtime/result.hpp"
 #include "workspace/map/async_file.hpp"
+#include "workspace/map/file_feed.hpp"
 
 namespace moonring {
 class Runtime;
@@ -48,8 +49,12 @@ struct WorkspaceCheckOptions {
   std::function<void()> on_file_analysed;
 };
 
-// Checks `files` (in flight in the loader) on every core of `runtime`; the reports come back in
-// the order of `files`. Call from a thread outside the runtime.
+// Checks the files of `feed` (in flight in the loader) on every core of `runtime`, starting on the
+// first while more are still being pushed; returns once the feed is closed and every file is
+// checked, with the reports in the feed's order. Call from a thread outside the runtime.
+std::vector<FileReport> check_workspace(Runtime& runtime, FileFeed& feed,
+                                        const WorkspaceCheckOptions& options);
+// The same for files all known beforehand; the reports come back in the order of `files`.
 std::vector<FileReport> check_workspace(Runtime& runtime, std::vector<AsyncFile> files,
                                         const WorkspaceCheckOptions& options);
 
