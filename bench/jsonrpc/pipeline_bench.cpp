@@ -4,8 +4,9 @@
 //             line and character (the least a server must read to answer);
 //   pipeline: what `moonring lsp` does per message, without the I/O: FrameDecoder (64 KB reads),
 //             then jsonrpc::Dispatcher::handle (decode, the lsp::Server's gate and method table)
-//             to an inline hover handler that decodes its typed params
-//             (lsp::decode_position_params) and writes a typed Hover straight into the Outbox,
+//             to an inline hover handler that decodes its typed params, which the dispatcher
+//             leaves to it (lsp::decode_position_params reads them once, checking as it reads),
+//             and writes a typed Hover straight into the Outbox,
 //             framed (the writer's buffer). The hover handler is the bench's own (no
 //             LanguageService yet): the markdown is fixed, the range comes from the position.
 // Prints `bench jsonrpc_pipeline: pipeline_msgs_per_s=… simdjson_msgs_per_s=… ratio=…` (medians of
@@ -92,7 +93,7 @@ double anchor_run(const Stream& s) {
 // A hover handler as a language feature would register it: typed params in, typed Hover out.
 void answer_hover(const jsonrpc::Message& m, jsonrpc::Responder& out) {
   lsp::TextDocumentPositionParams params;
-  if (auto error = lsp::decode_position_params(m.params, params)) {
+  if (auto error = lsp::decode_position_params(m, params)) {
     return out.error(error->code, error->message);
   }
   const lsp::Position& at = params.position;
@@ -107,7 +108,8 @@ struct Server {
   protocol::Outbox out;
 
   Server() {
-    dispatcher.on_request_inline("textDocument/hover", answer_hover);
+    dispatcher.on_request_inline("textDocument/hover", answer_hover,
+                                 jsonrpc::ParamsCheck::deferred);
     if (dispatcher.handle(protocol::Body::copy_of(kInitialize), out) !=
         jsonrpc::Dispatcher::Left::nothing) {
       std::abort();

@@ -10,8 +10,11 @@ namespace moonring::jsonrpc::detail {
 // {"jsonrpc":"2.0","id":N,"method":"M","params":P} (id and params optional), in this order and
 // without whitespace: what vscode-jsonrpc and most clients send. Appends the message and returns
 // true, taking `body`; returns false, having changed nothing, for anything else or anything
-// doubtful.
-bool decode_usual(protocol::SharedBody& body, Decoded& out);
+// doubtful. With ParamsCheck::deferred the params are not checked (params_checked is false).
+bool decode_usual(protocol::SharedBody& body, Decoded& out, ParamsCheck check);
+
+// Whether `params`, a view into `body`, is one JSON object or array as the general path checks it.
+bool params_are_json(const protocol::Body& body, std::string_view params);
 
 // Any body (decode() without the fast path).
 Decoded decode_general(protocol::Body body);

@@ -36,9 +36,11 @@ bool take_integer(Cursor& c, int64_t& out) {
   return true;
 }
 
+}  // namespace
+
 // params -> object | array, the rest of the body up to the envelope's closing brace: checked as
 // its own document.
-bool check_params(const protocol::Body& body, std::string_view params) {
+bool params_are_json(const protocol::Body& body, std::string_view params) {
   const auto offset = static_cast<std::size_t>(params.data() - body.data());
   const simdjson::padded_string_view text(params.data(), params.size(),
                                           body.padded_size() - offset);
@@ -56,9 +58,7 @@ bool check_params(const protocol::Body& body, std::string_view params) {
          json::check_depth(params, 1) == simdjson::SUCCESS;
 }
 
-}  // namespace
-
-bool decode_usual(protocol::SharedBody& body, Decoded& out) {
+bool decode_usual(protocol::SharedBody& body, Decoded& out, ParamsCheck check) {
   const std::string_view text = json::trim(body->view());
   Cursor c{text.data(), text.data() + text.size()};
   if (!c.take(R"({"jsonrpc":"2.0",)")) return false;
@@ -71,9 +71,8 @@ bool decode_usual(protocol::SharedBody& body, Decoded& out) {
   if (!c.take("}")) {
     if (!c.take(R"(,"params":)") || c.end - c.p < 3 || c.end[-1] != '}') return false;
     params = json::trim({c.p, static_cast<std::size_t>(c.end - 1 - c.p)});
-    if ((params.front() != '{' && params.front() != '[') || !check_params(*body, params)) {
-      return false;
-    }
+    if (params.front() != '{' && params.front() != '[') return false;
+    if (check == ParamsCheck::now && !params_are_json(*body, params)) return false;
   } else if (c.p != c.end) {
     return false;
   }
@@ -85,6 +84,7 @@ bool decode_usual(protocol::SharedBody& body, Decoded& out) {
   }
   message.method = method;
   message.params = params;
+  message.params_checked = check == ParamsCheck::now || params.empty();
   message.body = std::move(body);
   return true;
 }

@@ -23,6 +23,13 @@ void Responder::error(int code, std::string_view message) {
 
 void Responder::fail(const ErrorObject& error) {
   out_.resize(start_);
+  if (!request_.params_checked) {
+    if (auto unreadable = check_deferred_params(request_)) {
+      append_error(out_, Id::null_id(), *unreadable);
+      state_ = State::done;
+      return;
+    }
+  }
   append_error(out_, id_, error);
   state_ = State::done;
 }
@@ -46,8 +53,8 @@ void Dispatcher::on_request(std::string method, RequestHandler handler) {
   requests_.set(std::move(method), Route{std::move(handler), {}});
 }
 
-void Dispatcher::on_request_inline(std::string method, InlineHandler handler) {
-  requests_.set(std::move(method), Route{{}, std::move(handler)});
+void Dispatcher::on_request_inline(std::string method, InlineHandler handler, ParamsCheck params) {
+  requests_.set(std::move(method), Route{{}, std::move(handler), params});
 }
 
 void Dispatcher::on_notification(std::string method, NotificationHandler handler) {
@@ -59,13 +66,22 @@ void Dispatcher::on_notification_inline(std::string method, InlineNotificationHa
 }
 
 const RequestHandler* Dispatcher::answer(const Message& request, std::string& out) {
+  return answer(request, requests_.find(request.method), out);
+}
+
+const RequestHandler* Dispatcher::answer(const Message& request, const Route* route,
+                                         std::string& out) {
   if (gate_) {
     if (auto refused = gate_(request)) {
-      append_error(out, request.id, *refused);
+      // Params that are not JSON make the whole message unreadable: that answer comes first.
+      if (auto unreadable = check_deferred_params(request)) {
+        append_error(out, Id::null_id(), *unreadable);
+      } else {
+        append_error(out, request.id, *refused);
+      }
       return nullptr;
     }
   }
-  const Route* route = requests_.find(request.method);
   const InlineHandler* now = nullptr;
   if (route != nullptr) {
     if (!route->now) return &route->async;
@@ -81,7 +97,7 @@ const RequestHandler* Dispatcher::answer(const Message& request, std::string& ou
             code::method_not_found, "method not found: " + std::string(request.method), {}});
     return nullptr;
   }
-  Responder responder(out, request.id);
+  Responder responder(out, request);
   try {
     (*now)(request, responder);
   } catch (const std::exception& e) {
@@ -107,7 +123,7 @@ const NotificationHandler* Dispatcher::notification_handler(const Message& notif
 }
 
 Dispatcher::Left Dispatcher::handle(protocol::Body body, protocol::Outbox& out) {
-  decode(std::move(body), decoded_);
+  decode(std::move(body), decoded_, ParamsCheck::deferred);
   left_handler_ = nullptr;
   left_notification_ = nullptr;
   if (decoded_.batch) return Left::batch;
@@ -117,11 +133,23 @@ Dispatcher::Left Dispatcher::handle(protocol::Body body, protocol::Outbox& out) 
     out.close_frame();
     return Left::nothing;
   }
-  const Message& m = std::get<Message>(item);
+  Message& m = std::get<Message>(item);
+  const Route* route = m.kind == Kind::request ? requests_.find(m.method) : nullptr;
+  // Params left unchecked by decode are checked now, unless an inline handler that reads them
+  // with a checking typed reader takes them.
+  if (!m.params_checked &&
+      !(route != nullptr && route->now && route->params == ParamsCheck::deferred)) {
+    if (auto unreadable = check_deferred_params(m)) {
+      append_error(out.open_frame(), Id::null_id(), *unreadable);
+      out.close_frame();
+      return Left::nothing;
+    }
+    m.params_checked = true;
+  }
   switch (m.kind) {
     case Kind::request: {
       std::string& frame = out.open_frame();
-      left_handler_ = answer(m, frame);
+      left_handler_ = answer(m, route, frame);
       if (left_handler_ == nullptr) {
         out.close_frame();
         return Left::nothing;

@@ -33,16 +33,20 @@ class Responder {
  public:
   // The string to append the result's JSON to (the response around it is written already).
   std::string& result();
-  // An error response instead (whatever result was written is dropped).
+  // An error response instead (whatever result was written is dropped). When the request's
+  // params were left unchecked and are not JSON, the answer is check_deferred_params' error
+  // with a null id, whatever the handler said (JSON-RPC: the message could not be read).
   void error(int code, std::string_view message);
 
  private:
   friend class Dispatcher;
-  Responder(std::string& out, const Id& id) : out_(out), id_(id), start_(out.size()) {}
+  Responder(std::string& out, const Message& request)
+      : out_(out), request_(request), id_(request.id), start_(out.size()) {}
   void finish();
   void fail(const ErrorObject& error);
 
   std::string& out_;
+  const Message& request_;
   const Id& id_;
   std::size_t start_;          // where this response starts in out_
   std::size_t result_at_ = 0;  // where its result starts (State::result)
@@ -65,7 +69,12 @@ using RequestGate = std::function<std::optional<ErrorObject>(const Message&)>;
 class Dispatcher {
  public:
   void on_request(std::string method, RequestHandler handler);
-  void on_request_inline(std::string method, InlineHandler handler);
+  // ParamsCheck::deferred: the handler reads its params with a typed reader that checks them
+  // itself (lsp::decode_position_params: its fast path accepts only valid JSON, anything else goes
+  // through check_deferred_params), so they are read once. Otherwise they are checked before the
+  // handler runs.
+  void on_request_inline(std::string method, InlineHandler handler,
+                         ParamsCheck params = ParamsCheck::now);
   void on_notification(std::string method, NotificationHandler handler);
   void on_notification_inline(std::string method, InlineNotificationHandler handler);
   void set_gate(RequestGate gate) { gate_ = std::move(gate); }
@@ -106,6 +115,7 @@ class Dispatcher {
   struct Route {
     RequestHandler async;
     InlineHandler now;
+    ParamsCheck params = ParamsCheck::now;
   };
   struct NotificationRoute {
     NotificationHandler async;
@@ -113,6 +123,9 @@ class Dispatcher {
   };
   template <typename T>
   using Table = MethodTable<T>;
+
+  // answer() with the route already found (null: none).
+  const RequestHandler* answer(const Message& request, const Route* route, std::string& out);
 
   Table<Route> requests_;
   Table<NotificationRoute> notifications_;

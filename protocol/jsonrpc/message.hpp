@@ -61,6 +61,10 @@ struct Message {
   std::string_view result;           // responses: raw JSON ("" when absent)
   std::optional<ErrorObject> error;  // responses
   protocol::SharedBody body;
+  // False only from decode(..., ParamsCheck::deferred): `params` may not be JSON at all, and who
+  // reads them checks first (check_deferred_params), or reads them with a parser that accepts
+  // nothing but valid JSON.
+  bool params_checked = true;
 };
 
 // A message that cannot be handled, with the error response it deserves.
@@ -82,6 +86,16 @@ Decoded decode(protocol::Body body);
 // The same into `out`, which is cleared first and keeps its storage (a session decodes every
 // message into one Decoded, so a single message costs no allocation of its own).
 void decode(protocol::Body body, Decoded& out);
+
+// Whether decode() checks that a request's params are JSON (UTF-8, syntax, nesting) before it
+// returns, or leaves that to whoever reads them: a typed reader whose fast path accepts only valid
+// JSON then reads the params once instead of twice (jsonrpc::Dispatcher, lsp::decode_*_params).
+enum class ParamsCheck : uint8_t { now, deferred };
+void decode(protocol::Body body, Decoded& out, ParamsCheck check);
+// For a message whose params were left unchecked: nullopt when they are JSON; otherwise the
+// -32700 error that decode(ParamsCheck::now) would have answered for the whole body, which the
+// response carries with a null id.
+std::optional<ErrorObject> check_deferred_params(const Message& m);
 
 // Encoders append a complete JSON body to `out`.
 void append_request(std::string& out, const Id& id, std::string_view method,

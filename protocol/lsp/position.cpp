@@ -119,11 +119,22 @@ std::optional<jsonrpc::ErrorObject> decode_position_params(std::string_view para
   if (!decode_usual(params_json, uri, position)) {
     return decode_position_params_general(params_json, out);
   }
-  out.position = position;
-  out.uri_ = uri;
-  out.unescaped_.clear();
-  out.escaped_ = false;
+  out.set_plain(uri, position);
   return std::nullopt;
+}
+
+std::optional<jsonrpc::ErrorObject> decode_position_params(const jsonrpc::Message& request,
+                                                           TextDocumentPositionParams& out) {
+  // The fast path reads only JSON (plain compares, strings checked for UTF-8 and control bytes),
+  // so unchecked params that it accepts need no other check.
+  std::string_view uri;
+  Position position;
+  if (decode_usual(request.params, uri, position)) {
+    out.set_plain(uri, position);
+    return std::nullopt;
+  }
+  if (auto unreadable = jsonrpc::check_deferred_params(request)) return unreadable;
+  return decode_position_params_general(request.params, out);
 }
 
 std::optional<jsonrpc::ErrorObject> decode_position_params_general(

@@ -38,6 +38,15 @@ struct TextDocumentPositionParams {
       std::string_view, TextDocumentPositionParams&);
   friend std::optional<jsonrpc::ErrorObject> decode_position_params(std::string_view,
                                                                     TextDocumentPositionParams&);
+  friend std::optional<jsonrpc::ErrorObject> decode_position_params(const jsonrpc::Message&,
+                                                                    TextDocumentPositionParams&);
+  // What the fast path read: a URI without escapes.
+  void set_plain(std::string_view uri, Position at) {
+    position = at;
+    uri_ = uri;
+    unescaped_.clear();
+    escaped_ = false;
+  }
   std::string_view uri_;
   std::string unescaped_;
   bool escaped_ = false;
@@ -46,6 +55,11 @@ struct TextDocumentPositionParams {
 // Decodes `params_json` (a request's raw params) into `out`: nullopt, or the -32602 error naming
 // the field at fault ("missing required field 'position.line'").
 std::optional<jsonrpc::ErrorObject> decode_position_params(std::string_view params_json,
+                                                           TextDocumentPositionParams& out);
+// A request's params, which the dispatcher may have left unchecked (ParamsCheck::deferred): the
+// fast path accepts only valid JSON; anything else is checked first, and params that are not JSON
+// give the -32700 error to answer (Responder::error sends it with a null id).
+std::optional<jsonrpc::ErrorObject> decode_position_params(const jsonrpc::Message& request,
                                                            TextDocumentPositionParams& out);
 // The same without the fast path (for the tests and the fuzzer).
 std::optional<jsonrpc::ErrorObject> decode_position_params_general(std::string_view params_json,

@@ -9,6 +9,7 @@
 
 #include "protocol/framing.hpp"
 #include "protocol/jsonrpc/dispatcher.hpp"
+#include "protocol/lsp/position.hpp"
 
 namespace {
 
@@ -166,4 +167,58 @@ TEST_CASE("a fallback answers what has no handler, inline or as a task", "[dispa
   f.dispatcher.set_fallback(
       [](const jsonrpc::Message&) -> Task<jsonrpc::Reply> { co_return jsonrpc::Reply::ok("2"); });
   REQUIRE(f.handle(R"({"jsonrpc":"2.0","id":2,"method":"any"})") == Left::request);
+}
+
+// Params that are not JSON get the same -32700 (null id) whether the dispatcher checks them or an
+// inline handler registered with ParamsCheck::deferred reads them with a checking typed reader;
+// valid params in any shape reach the handler either way.
+TEST_CASE("params left to a checking typed reader are read once and still checked",
+          "[dispatcher]") {
+  const std::vector<std::string> requests = {
+      // the usual shape: the fast path reads it
+      R"({"jsonrpc":"2.0","id":1,"method":"hover","params":{"textDocument":{"uri":"file:///a.lua"},"position":{"line":3,"character":4}}})",
+      // another field order: the general path
+      R"({"jsonrpc":"2.0","id":2,"method":"hover","params":{"position":{"character":5,"line":6},"textDocument":{"uri":"file:///b.lua"}}})",
+      // unreadable params: invalid UTF-8, unbalanced, nested too deep
+      "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"hover\",\"params\":{\"textDocument\":{\"uri\":"
+      "\"\xff\"},\"position\":{\"line\":1,\"character\":1}}}",
+      R"({"jsonrpc":"2.0","id":4,"method":"hover","params":{"textDocument":{"uri":"u"},"position":{"line":1,"character":1}}]})",
+      R"({"jsonrpc":"2.0","id":5,"method":"hover","params":{"x":)" + std::string(2000, '[') +
+          std::string(2000, ']') + "}}",
+      // JSON, but not the params hover needs
+      R"({"jsonrpc":"2.0","id":6,"method":"hover","params":{"textDocument":{"uri":"u"},"position":{"line":1,"character":-1}}})",
+      R"({"jsonrpc":"2.0","id":7,"method":"hover","params":{"textDocument":{"uri":"u"}}})",
+  };
+  std::vector<std::vector<std::string>> answers;
+  for (const jsonrpc::ParamsCheck check :
+       {jsonrpc::ParamsCheck::now, jsonrpc::ParamsCheck::deferred}) {
+    Fixture f;
+    f.dispatcher.on_request_inline(
+        "hover",
+        [](const jsonrpc::Message& m, jsonrpc::Responder& out) {
+          lsp::TextDocumentPositionParams params;
+          if (auto error = lsp::decode_position_params(m, params)) {
+            return out.error(error->code, error->message);
+          }
+          out.result() += '"';
+          out.result() += params.uri();
+          out.result() += ':' + std::to_string(params.position.line) + ':' +
+                          std::to_string(params.position.character) + '"';
+        },
+        check);
+    for (const std::string& request : requests) REQUIRE(f.handle(request) == Left::nothing);
+    answers.push_back(f.replies());
+  }
+  REQUIRE(answers[0] == answers[1]);
+  const auto& replies = answers[1];
+  REQUIRE(replies.size() == requests.size());
+  CHECK(replies[0] == R"({"jsonrpc":"2.0","id":1,"result":"file:///a.lua:3:4"})");
+  CHECK(replies[1] == R"({"jsonrpc":"2.0","id":2,"result":"file:///b.lua:6:5"})");
+  CHECK(replies[2].find(R"({"jsonrpc":"2.0","id":null,"error":{"code":-32700,)") == 0);
+  CHECK(replies[3].find(R"({"jsonrpc":"2.0","id":null,"error":{"code":-32700,)") == 0);
+  CHECK(replies[4].find(R"({"jsonrpc":"2.0","id":null,"error":{"code":-32600,)") == 0);
+  CHECK(replies[5].find(R"("id":6,"error":{"code":-32602)") != std::string::npos);
+  CHECK(replies[5].find("position.character") != std::string::npos);
+  CHECK(replies[6].find(R"("id":7,"error":{"code":-32602)") != std::string::npos);
+  CHECK(replies[6].find("position") != std::string::npos);
 }
