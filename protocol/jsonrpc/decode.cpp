@@ -346,16 +346,8 @@ void decode(protocol::Body body, Decoded& out, ParamsCheck check) {
   json::trim_parser();
 }
 
-std::optional<ErrorObject> check_deferred_params(const Message& m) {
-  if (m.params_checked || detail::params_are_json(*m.body, m.params)) return std::nullopt;
-  // The general decoder's verdict on the whole body, so the answer is the one it would give.
-  protocol::SharedBody shared = m.body;
-  Decoded general;
-  decode_any(shared, general);
-  json::trim_parser();
-  for (const Item& item : general.items)
-    if (const auto* invalid = std::get_if<Invalid>(&item)) return invalid->error;
-  return std::nullopt;  // the general path found them well-formed after all
+bool params_are_json(const Message& m) {
+  return m.params_checked || detail::params_are_json(*m.body, m.params);
 }
 
 Decoded decode(protocol::Body body) {

@@ -23,12 +23,10 @@ void Responder::error(int code, std::string_view message) {
 
 void Responder::fail(const ErrorObject& error) {
   out_.resize(start_);
-  if (!request_.params_checked) {
-    if (auto unreadable = check_deferred_params(request_)) {
-      append_error(out_, Id::null_id(), *unreadable);
-      state_ = State::done;
-      return;
-    }
+  state_ = State::done;
+  if (!params_are_json(request_)) {
+    reread_ = true;
+    return;
   }
   append_error(out_, id_, error);
   state_ = State::done;
@@ -73,12 +71,12 @@ const RequestHandler* Dispatcher::answer(const Message& request, const Route* ro
                                          std::string& out) {
   if (gate_) {
     if (auto refused = gate_(request)) {
-      // Params that are not JSON make the whole message unreadable: that answer comes first.
-      if (auto unreadable = check_deferred_params(request)) {
-        append_error(out, Id::null_id(), *unreadable);
-      } else {
-        append_error(out, request.id, *refused);
+      // A message that may not be what it seems is read again before it is refused.
+      if (!params_are_json(request)) {
+        reread_ = true;
+        return nullptr;
       }
+      append_error(out, request.id, *refused);
       return nullptr;
     }
   }
@@ -105,6 +103,7 @@ const RequestHandler* Dispatcher::answer(const Message& request, const Route* ro
         ErrorObject{code::internal_error, std::string("internal error: ") + e.what(), {}});
   }
   responder.finish();
+  reread_ = responder.reread_;
   return nullptr;
 }
 
@@ -122,10 +121,17 @@ const NotificationHandler* Dispatcher::notification_handler(const Message& notif
   return nullptr;
 }
 
-Dispatcher::Left Dispatcher::handle(protocol::Body body, protocol::Outbox& out) {
-  decode(std::move(body), decoded_, ParamsCheck::deferred);
+Dispatcher::Left Dispatcher::reread(protocol::Outbox& out) {
+  const Message& m = std::get<Message>(decoded_.items.front());
+  protocol::Body body = protocol::Body::copy_of(m.body->view());
+  decode(std::move(body), decoded_, ParamsCheck::now);
+  return dispatch(out);
+}
+
+Dispatcher::Left Dispatcher::dispatch(protocol::Outbox& out) {
   left_handler_ = nullptr;
   left_notification_ = nullptr;
+  reread_ = false;
   if (decoded_.batch) return Left::batch;
   Item& item = decoded_.items.front();
   if (const auto* invalid = std::get_if<Invalid>(&item)) {
@@ -139,17 +145,17 @@ Dispatcher::Left Dispatcher::handle(protocol::Body body, protocol::Outbox& out) 
   // with a checking typed reader takes them.
   if (!m.params_checked &&
       !(route != nullptr && route->now && route->params == ParamsCheck::deferred)) {
-    if (auto unreadable = check_deferred_params(m)) {
-      append_error(out.open_frame(), Id::null_id(), *unreadable);
-      out.close_frame();
-      return Left::nothing;
-    }
+    if (!params_are_json(m)) return reread(out);
     m.params_checked = true;
   }
   switch (m.kind) {
     case Kind::request: {
       std::string& frame = out.open_frame();
       left_handler_ = answer(m, route, frame);
+      if (reread_) {
+        out.drop_frame();
+        return reread(out);
+      }
       if (left_handler_ == nullptr) {
         out.close_frame();
         return Left::nothing;
@@ -166,6 +172,11 @@ Dispatcher::Left Dispatcher::handle(protocol::Body body, protocol::Outbox& out) 
       return Left::response;
   }
   return Left::nothing;
+}
+
+Dispatcher::Left Dispatcher::handle(protocol::Body body, protocol::Outbox& out) {
+  decode(std::move(body), decoded_, ParamsCheck::deferred);
+  return dispatch(out);
 }
 
 }  // namespace moonring::jsonrpc

@@ -34,8 +34,8 @@ class Responder {
   // The string to append the result's JSON to (the response around it is written already).
   std::string& result();
   // An error response instead (whatever result was written is dropped). When the request's
-  // params were left unchecked and are not JSON, the answer is check_deferred_params' error
-  // with a null id, whatever the handler said (JSON-RPC: the message could not be read).
+  // params were left unchecked and are not JSON, the dispatcher drops this answer, reads the
+  // message again with the general decoder and answers what that finds.
   void error(int code, std::string_view message);
 
  private:
@@ -48,6 +48,7 @@ class Responder {
   std::string& out_;
   const Message& request_;
   const Id& id_;
+  bool reread_ = false;        // failed on params that are not JSON: see error()
   std::size_t start_;          // where this response starts in out_
   std::size_t result_at_ = 0;  // where its result starts (State::result)
   enum class State : unsigned char { empty, result, done } state_ = State::empty;
@@ -71,7 +72,7 @@ class Dispatcher {
   void on_request(std::string method, RequestHandler handler);
   // ParamsCheck::deferred: the handler reads its params with a typed reader that checks them
   // itself (lsp::decode_position_params: its fast path accepts only valid JSON, anything else goes
-  // through check_deferred_params), so they are read once. Otherwise they are checked before the
+  // through params_are_json), so they are read once. Otherwise they are checked before the
   // handler runs.
   void on_request_inline(std::string method, InlineHandler handler,
                          ParamsCheck params = ParamsCheck::now);
@@ -124,8 +125,13 @@ class Dispatcher {
   template <typename T>
   using Table = MethodTable<T>;
 
-  // answer() with the route already found (null: none).
+  // answer() with the route already found (null: none). Sets reread_ instead of answering when
+  // the request's unchecked params turn out not to be JSON.
   const RequestHandler* answer(const Message& request, const Route* route, std::string& out);
+  // handle() from the decoded body on.
+  Left dispatch(protocol::Outbox& out);
+  // The message in decoded_ decoded again by the general decoder (params checked), dispatched.
+  [[gnu::cold, gnu::noinline]] Left reread(protocol::Outbox& out);
 
   Table<Route> requests_;
   Table<NotificationRoute> notifications_;
@@ -135,6 +141,7 @@ class Dispatcher {
   Decoded decoded_;
   const RequestHandler* left_handler_ = nullptr;
   const NotificationHandler* left_notification_ = nullptr;
+  bool reread_ = false;
 };
 
 }  // namespace moonring::jsonrpc

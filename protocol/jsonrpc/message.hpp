@@ -62,7 +62,7 @@ struct Message {
   std::optional<ErrorObject> error;  // responses
   protocol::SharedBody body;
   // False only from decode(..., ParamsCheck::deferred): `params` may not be JSON at all, and who
-  // reads them checks first (check_deferred_params), or reads them with a parser that accepts
+  // reads them checks first (params_are_json), or reads them with a parser that accepts
   // nothing but valid JSON.
   bool params_checked = true;
 };
@@ -92,10 +92,10 @@ void decode(protocol::Body body, Decoded& out);
 // JSON then reads the params once instead of twice (jsonrpc::Dispatcher, lsp::decode_*_params).
 enum class ParamsCheck : uint8_t { now, deferred };
 void decode(protocol::Body body, Decoded& out, ParamsCheck check);
-// For a message whose params were left unchecked: nullopt when they are JSON; otherwise the
-// -32700 error that decode(ParamsCheck::now) would have answered for the whole body, which the
-// response carries with a null id.
-std::optional<ErrorObject> check_deferred_params(const Message& m);
+// Whether a message's params are JSON: true when decode checked them, else checked now. When they
+// are not, the message itself is in doubt (decode's fast path took the params' extent on trust):
+// jsonrpc::Dispatcher then decodes the body again with the general decoder and answers that.
+bool params_are_json(const Message& m);
 
 // Encoders append a complete JSON body to `out`.
 void append_request(std::string& out, const Id& id, std::string_view method,

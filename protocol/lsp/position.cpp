@@ -133,7 +133,9 @@ std::optional<jsonrpc::ErrorObject> decode_position_params(const jsonrpc::Messag
     out.set_plain(uri, position);
     return std::nullopt;
   }
-  if (auto unreadable = jsonrpc::check_deferred_params(request)) return unreadable;
+  if (!jsonrpc::params_are_json(request)) {
+    return jsonrpc::ErrorObject{jsonrpc::code::parse_error, "Parse error: params are not JSON", {}};
+  }
   return decode_position_params_general(request.params, out);
 }
 

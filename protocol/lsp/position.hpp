@@ -58,7 +58,8 @@ std::optional<jsonrpc::ErrorObject> decode_position_params(std::string_view para
                                                            TextDocumentPositionParams& out);
 // A request's params, which the dispatcher may have left unchecked (ParamsCheck::deferred): the
 // fast path accepts only valid JSON; anything else is checked first, and params that are not JSON
-// give the -32700 error to answer (Responder::error sends it with a null id).
+// give a -32700 error (in a dispatcher, answering it makes the dispatcher read the whole message
+// again with the general decoder and answer that instead).
 std::optional<jsonrpc::ErrorObject> decode_position_params(const jsonrpc::Message& request,
                                                            TextDocumentPositionParams& out);
 // The same without the fast path (for the tests and the fuzzer).

@@ -1,6 +1,7 @@
 // libFuzzer target: jsonrpc::decode on arbitrary bytes. Invariants: no crash; decode (with its
 // fast path for the usual request) agrees with the general decoder, and so do the two paths of
-// the typed position params; views lie inside the body;
+// the typed position params, and a decode that defers the params check to the typed reader; views
+// lie inside the body;
 // every decoded message and every error reply re-encodes to JSON that decodes to the same thing (a
 // request's result reply included); any bytes as a method name encode to valid JSON.
 #include <simdjson.h>
@@ -120,6 +121,37 @@ bool same(const Item& a, const Item& b) {
   return x.id == y.id && x.error.code == y.error.code && x.error.message == y.error.message;
 }
 
+// A body decoded with the params check deferred: when its params are JSON, it is the message
+// the checked decode gives, and the typed reader (which then checks them) reads what it reads
+// from the checked one; when they are not, the typed reader says so (a dispatcher then decodes
+// the body again, checked).
+void check_deferred(std::string_view input, const Decoded& checked) {
+  Decoded deferred;
+  decode(Body::copy_of(input), deferred, ParamsCheck::deferred);
+  if (deferred.batch || deferred.items.size() != 1) return;
+  const Message* m = std::get_if<Message>(&deferred.items[0]);
+  if (m == nullptr || m->params_checked) {
+    require(same(deferred.items[0], checked.items[0]));
+    return;
+  }
+  moonring::lsp::TextDocumentPositionParams read_once;
+  const auto error = moonring::lsp::decode_position_params(*m, read_once);
+  if (!params_are_json(*m)) {
+    require(error && error->code == code::parse_error);
+    return;
+  }
+  require(same(deferred.items[0], checked.items[0]));
+  const Message& c = std::get<Message>(checked.items[0]);
+  moonring::lsp::TextDocumentPositionParams read_checked;
+  const auto expected = moonring::lsp::decode_position_params(c.params, read_checked);
+  require(error.has_value() == expected.has_value());
+  if (error) {
+    require(error->code == expected->code && error->message == expected->message);
+  } else {
+    require(read_once.uri() == read_checked.uri() && read_once.position == read_checked.position);
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
@@ -131,6 +163,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   require(general.batch == decoded.batch && general.items.size() == decoded.items.size());
   for (std::size_t i = 0; i < general.items.size(); ++i)
     require(same(general.items[i], decoded.items[i]));
+  check_deferred(input, decoded);
   for (const Item& item : decoded.items) {
     if (const Message* m = std::get_if<Message>(&item)) {
       check_message(*m);

@@ -188,6 +188,9 @@ TEST_CASE("params left to a checking typed reader are read once and still checke
       // JSON, but not the params hover needs
       R"({"jsonrpc":"2.0","id":6,"method":"hover","params":{"textDocument":{"uri":"u"},"position":{"line":1,"character":-1}}})",
       R"({"jsonrpc":"2.0","id":7,"method":"hover","params":{"textDocument":{"uri":"u"}}})",
+      // params that end before the body's last brace: the message is not what the fast path
+      // took it for, and is read again
+      R"({"jsonrpc":"2.0","id":8,"method":"hover","params":{"textDocument":{"uri":"u"}},"position":{}})",
   };
   std::vector<std::vector<std::string>> answers;
   for (const jsonrpc::ParamsCheck check :
@@ -216,9 +219,10 @@ TEST_CASE("params left to a checking typed reader are read once and still checke
   CHECK(replies[1] == R"({"jsonrpc":"2.0","id":2,"result":"file:///b.lua:6:5"})");
   CHECK(replies[2].find(R"({"jsonrpc":"2.0","id":null,"error":{"code":-32700,)") == 0);
   CHECK(replies[3].find(R"({"jsonrpc":"2.0","id":null,"error":{"code":-32700,)") == 0);
-  CHECK(replies[4].find(R"({"jsonrpc":"2.0","id":null,"error":{"code":-32600,)") == 0);
+  CHECK(replies[4].find(R"({"jsonrpc":"2.0","id":5,"error":{"code":-32600,)") == 0);
   CHECK(replies[5].find(R"("id":6,"error":{"code":-32602)") != std::string::npos);
   CHECK(replies[5].find("position.character") != std::string::npos);
   CHECK(replies[6].find(R"("id":7,"error":{"code":-32602)") != std::string::npos);
   CHECK(replies[6].find("position") != std::string::npos);
+  CHECK(replies[7].find(R"("id":8,"error":{"code":-32602)") != std::string::npos);
 }
