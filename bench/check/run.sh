@@ -76,12 +76,13 @@ def record(corpus, name, argv, ok_codes):
     results.setdefault((corpus, name), []).append((seconds, rss))
 
 # moonring's variants run in rounds, one run of each per round, so that a slow spell on the shared
-# machine falls on all of them alike (--jobs 1 against --jobs 2 above all); the anchors, seconds
-# per run, come after.
+# machine falls on all of them alike (--jobs 1 against --jobs 2 above all); a run lasts tens of
+# milliseconds, so they get three times RUNS rounds, which steadies their medians. The anchors,
+# seconds per run, come after.
 results = {}
 for corpus, path in corpora.items():
     ours = [c for c in contenders(corpus, path) if c[0].startswith("moonring")]
-    for _ in range(runs):
+    for _ in range(3 * runs):
         for name, argv, ok_codes in ours:
             record(corpus, name, argv, ok_codes)
     for name, argv, ok_codes in contenders(corpus, path):
