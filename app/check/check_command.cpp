@@ -4,17 +4,15 @@
 
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "app/check/progress.hpp"
 #include "app/check/report.hpp"
+#include "app/check/walks.hpp"
 #include "lang/lua/config/load.hpp"
 #include "lang/lua/services/check_workspace.hpp"
 #include "runtime/cpus.hpp"
@@ -42,82 +40,6 @@ struct CheckArgs {
   std::vector<std::string> excludes;
   std::vector<std::string> globals;
   bool help = false;
-};
-
-// One walk per path named on the command line, started as soon as the path is read; every file
-// it finds goes to the loader and into the feed at once, so the cores check the first files while
-// the walks go on. The feed closes when the arguments are read and every walk is over.
-class Walks {
- public:
-  static constexpr std::size_t kFeedBatch = 32;
-
-  Walks(workspace::DiscoverOptions base, Loader& loader, FileFeed& feed, Progress& progress)
-      : base_(std::move(base)), loader_(loader), feed_(feed), progress_(progress) {}
-  ~Walks() {
-    arguments_read();
-    join();
-  }
-
-  void start(std::string_view path) {
-    auto walk = std::make_unique<Walk>();
-    Walk& w = *walk;
-    walks_.push_back(std::move(walk));
-    workspace::DiscoverOptions options = base_;
-    options.roots = {std::string(path)};
-    holds_.fetch_add(1, std::memory_order_relaxed);
-    w.thread = std::thread([this, &w, options = std::move(options)] {
-      // Files reach the feed in batches: each push may wake a core, a context switch when the
-      // CPUs are all busy (with --jobs 1, the walk shares the core's CPU).
-      std::vector<AsyncFile> batch;
-      workspace::discover_files(
-          options, {[&](workspace::DiscoveredFile&& f) {
-                      batch.push_back(loader_.load(std::move(f.path), f.size));
-                      progress_.found();
-                      if (batch.size() == kFeedBatch) feed_.push(batch);
-                    },
-                    [&](workspace::DiscoverProblem&& p) { w.problems.push_back(std::move(p)); }});
-      feed_.push(batch);
-      release();
-    });
-  }
-
-  // No path follows: once the last walk ends, so does the feed. Idempotent.
-  void arguments_read() {
-    if (!arguments_read_) {
-      arguments_read_ = true;
-      release();
-    }
-  }
-
-  void join() {
-    for (auto& w : walks_)
-      if (w->thread.joinable()) w->thread.join();
-  }
-
-  // After join(): the problems met, in command-line order.
-  std::vector<workspace::DiscoverProblem> take_problems() {
-    std::vector<workspace::DiscoverProblem> all;
-    for (auto& w : walks_)
-      std::move(w->problems.begin(), w->problems.end(), std::back_inserter(all));
-    return all;
-  }
-
- private:
-  struct Walk {
-    std::thread thread;
-    std::vector<workspace::DiscoverProblem> problems;
-  };
-  void release() {
-    if (holds_.fetch_sub(1, std::memory_order_acq_rel) == 1) feed_.close();
-  }
-
-  workspace::DiscoverOptions base_;
-  Loader& loader_;
-  FileFeed& feed_;
-  Progress& progress_;
-  std::vector<std::unique_ptr<Walk>> walks_;
-  std::atomic<int> holds_{1};  // one per running walk, and one until the arguments are read
-  bool arguments_read_ = false;
 };
 
 std::vector<std::string> split_names(std::string_view list) {
@@ -278,6 +200,17 @@ int check_command(int argc, const char* const* argv, int first) {
       std::fprintf(stderr, "moonring check: note: --jobs %u: %s\n", jobs,
                    confined.error().message().c_str());
   }
+  // workspace.library: the roots that exist, canonical, so that checked paths can leave them out.
+  std::vector<std::string> library_roots;
+  for (const std::string& entry : config->library) {
+    std::string root = canonical_path(entry);
+    if (root.empty()) {
+      std::fprintf(stderr, "moonring check: note: workspace.library: %s: not found\n",
+                   entry.c_str());
+    } else {
+      library_roots.push_back(std::move(root));
+    }
+  }
   CheckArgs args;
   Loader loader;
   FileFeed feed;
@@ -293,7 +226,8 @@ int check_command(int argc, const char* const* argv, int first) {
         if (!walks) {
           if (!args.includes.empty()) discover_options.associations = args.includes;
           discover_options.excludes = args.excludes;
-          walks = std::make_unique<Walks>(discover_options, loader, feed, *progress);
+          walks = std::make_unique<Walks>(discover_options, library_roots, loader, feed, *progress);
+          walks->start_library();
           walking = true;
         }
         walks->start(p);
@@ -312,7 +246,8 @@ int check_command(int argc, const char* const* argv, int first) {
     discover_options.excludes = config->exclude;
     discover_options.excludes.insert(discover_options.excludes.end(), args.excludes.begin(),
                                      args.excludes.end());
-    walks = std::make_unique<Walks>(discover_options, loader, feed, *progress);
+    walks = std::make_unique<Walks>(discover_options, library_roots, loader, feed, *progress);
+    walks->start_library();
     walks->start(".");
   }
   walks->arguments_read();
@@ -350,13 +285,27 @@ int check_command(int argc, const char* const* argv, int first) {
 
   walks->join();  // over already: the feed closed when the last walk ended
   bool io_error = false;
-  for (const workspace::DiscoverProblem& problem : walks->take_problems()) {
+  for (const Walks::Problem& met : walks->take_problems()) {
+    const workspace::DiscoverProblem& problem = met.problem;
+    if (met.library) {  // a library the checker cannot read only costs its definitions
+      std::fprintf(stderr, "moonring check: note: workspace.library: %s\n",
+                   problem.message().c_str());
+      continue;
+    }
     std::fprintf(stderr, "moonring check: %s\n", problem.message().c_str());
     if (problem.kind == workspace::ProblemKind::missing_root ||
         problem.kind == workspace::ProblemKind::unreadable)
       io_error = true;
   }
 
+  // Library files gave their definitions; they are not part of the report.
+  for (const lua::FileReport& report : reports) {
+    if (report.library && report.load_error) {
+      std::fprintf(stderr, "moonring check: note: workspace.library: %s\n",
+                   report.load_error->message().c_str());
+    }
+  }
+  std::erase_if(reports, [](const lua::FileReport& r) { return r.library; });
   std::sort(reports.begin(), reports.end(),
             [](const lua::FileReport& a, const lua::FileReport& b) { return a.path < b.path; });
   for (const lua::FileReport& report : reports) {

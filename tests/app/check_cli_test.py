@@ -201,6 +201,34 @@ class Configuration(unittest.TestCase):
         self.assertEqual(run(tree, ".")[0], 0)
         self.assertEqual(run(tree, ".", "--lua-version", "5.4", "--fail-on", "error")[0], 1)
 
+    def test_luarc_library_defines_globals_and_is_not_reported(self):
+        # Library files (inside the checked tree and outside it) give the globals they assign;
+        # their own diagnostics are not reported, nor are they counted as checked files.
+        lib = {"vendor/lib.lua": "local unused_in_lib = 1\nvendor_api = {}\n",
+               "a.lua": "vendor_api.go()\nexternal_api.go()\nprint(undefined_one)\n"}
+        with tempfile.TemporaryDirectory() as outside:
+            with open(os.path.join(outside, "ext.lua"), "w") as f:
+                f.write("function external_api.go() end\nexternal_api = {}\nlocal unused_ext\n")
+            tree = dict(lib)
+            tree[".luarc.json"] = json.dumps(
+                {"workspace.library": ["vendor", outside, "missing-lib"]})
+            code, out, err = run(tree, ".", "--format", "json")
+            self.assertEqual(code, 1, err)
+            diags = json.loads(out)
+            self.assertEqual([(d["file"], d["code"]) for d in diags],
+                             [("./a.lua", "undefined-global")], out)
+            self.assertIn("undefined_one", diags[0]["message"])
+            self.assertIn("workspace.library: ", err)
+            self.assertIn("missing-lib", err)
+            code, out, _ = run(tree, ".")
+            self.assertIn("in 1 file of 1 file checked", out)
+            # Without the library, its globals are undefined and its files are checked.
+            del tree[".luarc.json"]
+            code, out, _ = run(tree, ".", "--format", "json")
+            codes = sorted((d["file"], d["code"]) for d in json.loads(out))
+            self.assertIn(("./vendor/lib.lua", "unused-local"), codes)
+            self.assertEqual(sum(1 for c in codes if c == ("./a.lua", "undefined-global")), 2)
+
 
 if __name__ == "__main__":
     MOONRING = os.path.abspath(sys.argv.pop(1))

@@ -7,18 +7,18 @@
 
 namespace moonring {
 
-void FileFeed::push(AsyncFile file) {
+void FileFeed::push(AsyncFile file, std::uint8_t tag) {
   std::vector<AsyncFile> one;
   one.push_back(std::move(file));
-  push(one);
+  push(one, tag);
 }
 
-void FileFeed::push(std::vector<AsyncFile>& files) {
+void FileFeed::push(std::vector<AsyncFile>& files, std::uint8_t tag) {
   std::vector<Parked> woken;
   {
     std::lock_guard lock(mutex_);
     assert(!closed_);
-    for (AsyncFile& file : files) files_.push_back(std::move(file));
+    for (AsyncFile& file : files) files_.push_back({std::move(file), tag});
     // The oldest waiters take the new files directly.
     while (!parked_.empty() && next_ < files_.size()) {
       woken.push_back(parked_.front());
@@ -64,7 +64,12 @@ void FileFeed::resume(const Parked& parked) {
 
 AsyncFile& FileFeed::at(std::size_t index) {
   std::lock_guard lock(mutex_);
-  return files_[index];
+  return files_[index].file;
+}
+
+std::uint8_t FileFeed::tag(std::size_t index) const {
+  std::lock_guard lock(mutex_);
+  return files_[index].tag;
 }
 
 std::size_t FileFeed::size() const {

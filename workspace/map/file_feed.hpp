@@ -6,6 +6,7 @@
 
 #include <coroutine>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <mutex>
 #include <optional>
@@ -21,11 +22,12 @@ class FileFeed {
   FileFeed(const FileFeed&) = delete;
   FileFeed& operator=(const FileFeed&) = delete;
 
-  // From any thread. Files are numbered in the order they are pushed, from 0. Pushing several
-  // at once wakes the waiting tasks once for all of them: on a busy CPU each wake-up is a
-  // context switch.
-  void push(AsyncFile file);
-  void push(std::vector<AsyncFile>& files);  // moves them all in and leaves `files` empty
+  // From any thread. Files are numbered in the order they are pushed, from 0, and carry the
+  // pusher's `tag` (what kind of file it is, for whoever takes it). Pushing several at once wakes
+  // the waiting tasks once for all of them: on a busy CPU each wake-up is a context switch.
+  void push(AsyncFile file, std::uint8_t tag = 0);
+  // Moves all of `files` in and leaves it empty.
+  void push(std::vector<AsyncFile>& files, std::uint8_t tag = 0);
   // From any thread: no file follows, and waiting tasks get nullopt. Pushing after close is a bug.
   void close();
 
@@ -44,6 +46,7 @@ class FileFeed {
 
   // The file at `index`, taken or not; the reference stays valid while the feed lives.
   AsyncFile& at(std::size_t index);
+  std::uint8_t tag(std::size_t index) const;
   // Files pushed so far.
   std::size_t size() const;
 
@@ -60,7 +63,11 @@ class FileFeed {
   static void resume(const Parked& parked);
 
   mutable std::mutex mutex_;
-  std::deque<AsyncFile> files_;
+  struct Entry {
+    AsyncFile file;
+    std::uint8_t tag;
+  };
+  std::deque<Entry> files_;
   std::size_t next_ = 0;  // the first file not yet taken
   bool closed_ = false;
   std::vector<Parked> parked_;

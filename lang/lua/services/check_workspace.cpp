@@ -85,8 +85,11 @@ Task<void> analyse_shard(Run& run, Shard& shard) {
     const Result<FileContent>& content = co_await file.get();
     FileReport& report = shard.reports.emplace_back(index, FileReport{}).second;
     report.path = file.path();
+    report.library = run.feed->tag(index) == kLibraryFile;
     if (!content) {
       report.load_error = content.error();
+    } else if (report.library) {
+      add_assigned_globals(analyze(content->text(), options.version), shard.assigned);
     } else {
       const FileAnalysis analysis = analyze(content->text(), options.version);
       add_assigned_globals(analysis, shard.assigned);

@@ -30,8 +30,13 @@ struct ReportedDiagnostic {
   std::uint32_t end_utf16 = 0;    // 0-based UTF-16 column of the end
 };
 
+// Files pushed into the feed with this tag are library files (.luarc.json's workspace.library):
+// read for the globals they assign, which count as defined everywhere, and never diagnosed.
+inline constexpr std::uint8_t kLibraryFile = 1;
+
 struct FileReport {
   std::string path;
+  bool library = false;                         // kLibraryFile: never has diagnostics
   std::optional<Error> load_error;              // the file could not be read: no diagnostics
   std::vector<ReportedDiagnostic> diagnostics;  // sorted by position
 };
