@@ -67,6 +67,25 @@ TEST_CASE("files pushed by two threads while two cores take them are each taken 
   CHECK(good == kFiles);
 }
 
+TEST_CASE("each file keeps the tag it was pushed with") {
+  test::TempDir dir;
+  Loader loader;
+  FileFeed feed;
+  feed.push(loader.load(dir.write("a.lua", "a = 1\n")));
+  std::vector<AsyncFile> batch;
+  batch.push_back(loader.load(dir.write("b.lua", "b = 1\n")));
+  batch.push_back(loader.load(dir.write("c.lua", "c = 1\n")));
+  feed.push(batch, 7);
+  feed.push(loader.load(dir.write("d.lua", "d = 1\n")), 1);
+  feed.close();
+  REQUIRE(feed.size() == 4);
+  CHECK(feed.tag(0) == 0);
+  CHECK(feed.tag(1) == 7);
+  CHECK(feed.tag(2) == 7);
+  CHECK(feed.tag(3) == 1);
+  CHECK(feed.at(2).path() == dir.path() + "/c.lua");
+}
+
 TEST_CASE("a task waiting on an empty feed gets the end when it closes") {
   FileFeed feed;
   auto rt = test::start_runtime(1);
