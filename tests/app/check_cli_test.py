@@ -8,6 +8,7 @@ usage: check_cli_test.py MOONRING_BINARY
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -228,6 +229,53 @@ class Configuration(unittest.TestCase):
             codes = sorted((d["file"], d["code"]) for d in json.loads(out))
             self.assertIn(("./vendor/lib.lua", "unused-local"), codes)
             self.assertEqual(sum(1 for c in codes if c == ("./a.lua", "undefined-global")), 2)
+
+    INLINE = """-- luacheck: globals vim
+vim.api.x()
+local unused_a = 1 -- luacheck: ignore
+local unused_b = 2
+local function f(x) -- luacheck: no unused args
+  -- luacheck: ignore 211
+  local unused_c = 3
+  print(g3)
+  -- luacheck: globals g3
+  print(g3)
+  for i = 1, 2 do local unused_in_loop end -- luacheck: ignore 213
+end
+local unused_d = 4
+-- luacheck: push ignore unused_e (a note)
+local unused_e = 5
+-- luacheck: pop
+local unused_e2 = 6
+local function g(y, z) -- luacheck: ignore 212/z
+  return function(w) local unused_f end
+end
+print(g3, f, g)
+"""
+
+    @unittest.skipUnless(shutil.which("luacheck"), "luacheck is not installed")
+    def test_inline_options_agree_with_luacheck(self):
+        # The same file through luacheck (the oracle) and moonring: the warnings both tools have
+        # (unused locals, arguments, loop variables; undefined globals) on the same lines.
+        kinds = {"211": "unused-local", "212": "unused-arg", "213": "unused-loop-var",
+                 "113": "undefined-global"}
+        with tempfile.TemporaryDirectory() as root:
+            path = os.path.join(root, "a.lua")
+            with open(path, "w") as f:
+                f.write(self.INLINE)
+            proc = subprocess.run(["luacheck", "--no-cache", "--no-config", "--formatter",
+                                   "plain", "--codes", "a.lua"], cwd=root, capture_output=True,
+                                  text=True, timeout=60)
+            theirs = set()
+            for line in proc.stdout.splitlines():
+                m = re.match(r"a\.lua:(\d+):(\d+): \(W(\d+)\)", line)
+                if m and m.group(3) in kinds:
+                    theirs.add((int(m.group(1)), int(m.group(2)), kinds[m.group(3)]))
+        code, out, _ = run({"a.lua": self.INLINE}, "a.lua", "--format", "json")
+        ours = {(d["range"]["start"]["line"] + 1, d["range"]["start"]["character"] + 1, d["code"])
+                for d in json.loads(out) if d["code"] in kinds.values()}
+        self.assertTrue(theirs, proc.stdout)
+        self.assertEqual(ours, theirs)
 
 
 if __name__ == "__main__":

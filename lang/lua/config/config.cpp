@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "lang/lua/config/codes.hpp"
 #include "lang/lua/config/lua_pattern.hpp"
 #include "workspace/discover/glob.hpp"
 
@@ -94,15 +95,60 @@ std::optional<Severity> Config::severity_of(std::string_view code) const {
   return it->second;
 }
 
-bool Config::is_ignored(std::string_view code, std::string_view name) const {
-  for (const IgnoreRule& rule : ignore) {
-    bool code_ok = rule.code_pattern.empty() ||
-                   std::find(rule.codes.begin(), rule.codes.end(), code) != rule.codes.end();
-    if (!code_ok) continue;
-    if (rule.name_pattern.empty()) return true;
-    if (!name.empty() && lua_pattern_find(rule.name_pattern, name)) return true;
+bool IgnoreRule::matches(std::string_view code, std::string_view name) const {
+  const bool code_ok =
+      code_pattern.empty() || std::find(codes.begin(), codes.end(), code) != codes.end();
+  if (!code_ok) return false;
+  return name_pattern.empty() || (!name.empty() && lua_pattern_find(name_pattern, name));
+}
+
+namespace {
+
+bool has_name_char(std::string_view s) {
+  for (char c : s) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_') return true;
   }
   return false;
+}
+
+}  // namespace
+
+IgnoreRule luacheck_ignore_rule(std::string_view pattern) {
+  IgnoreRule rule;
+  auto slash = pattern.find('/');
+  if (slash != std::string_view::npos) {
+    rule.code_pattern = std::string(pattern.substr(0, slash));
+    rule.name_pattern = std::string(pattern.substr(slash + 1));
+  } else if (has_name_char(pattern)) {
+    rule.name_pattern = std::string(pattern);
+  } else {
+    rule.code_pattern = std::string(pattern);
+  }
+  // luacheck anchors what the user did not: a code at its start, a name at both ends.
+  auto anchor = [](std::string& p, bool both) {
+    if (p.empty() || p.starts_with('^') || p.ends_with('$')) return;
+    p = "^" + p + (both ? "$" : "");
+  };
+  anchor(rule.code_pattern, false);
+  anchor(rule.name_pattern, true);
+  for (std::string_view code : moonring_codes()) {
+    if (rule.code_pattern.empty()) {
+      rule.codes.emplace_back(code);
+      continue;
+    }
+    for (std::string_view lc : luacheck_codes_for(code)) {
+      if (lua_pattern_find(rule.code_pattern, lc)) {
+        rule.codes.emplace_back(code);
+        break;
+      }
+    }
+  }
+  return rule;
+}
+
+bool Config::is_ignored(std::string_view code, std::string_view name) const {
+  return std::any_of(ignore.begin(), ignore.end(),
+                     [&](const IgnoreRule& rule) { return rule.matches(code, name); });
 }
 
 void apply(Config& config, const Settings& layer, std::string origin) {

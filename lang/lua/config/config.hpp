@@ -42,7 +42,14 @@ struct IgnoreRule {
   std::string name_pattern;        // anchored as luacheck does ("" = every name)
   std::vector<std::string> codes;  // moonring codes covered ("" code_pattern: all of them)
   bool operator==(const IgnoreRule&) const = default;
+  // Whether a diagnostic with moonring code `code` about the variable `name` ("" when it names
+  // none) is ignored by this rule.
+  bool matches(std::string_view code, std::string_view name) const;
 };
+
+// luacheck's ignore pattern: "code/name"; a pattern with a letter or '_' is a name, otherwise a
+// code ("212", "21", "212/self", "_.*").
+IgnoreRule luacheck_ignore_rule(std::string_view pattern);
 
 // One source's settings. Unset optionals and empty lists leave lower layers alone.
 struct Settings {

@@ -105,47 +105,6 @@ Result<std::vector<std::string>> strings(const std::string& path, std::string_vi
   return out;
 }
 
-bool has_name_char(std::string_view s) {
-  for (char c : s) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_') return true;
-  }
-  return false;
-}
-
-// luacheck: "code/name"; a pattern with a letter or '_' is a name; otherwise a code.
-IgnoreRule ignore_rule(std::string_view pattern) {
-  IgnoreRule rule;
-  auto slash = pattern.find('/');
-  if (slash != std::string_view::npos) {
-    rule.code_pattern = std::string(pattern.substr(0, slash));
-    rule.name_pattern = std::string(pattern.substr(slash + 1));
-  } else if (has_name_char(pattern)) {
-    rule.name_pattern = std::string(pattern);
-  } else {
-    rule.code_pattern = std::string(pattern);
-  }
-  // luacheck anchors what the user did not: a code at its start, a name at both ends.
-  auto anchor = [](std::string& p, bool both) {
-    if (p.empty() || p.starts_with('^') || p.ends_with('$')) return;
-    p = "^" + p + (both ? "$" : "");
-  };
-  anchor(rule.code_pattern, false);
-  anchor(rule.name_pattern, true);
-  for (std::string_view code : moonring_codes()) {
-    if (rule.code_pattern.empty()) {
-      rule.codes.emplace_back(code);
-      continue;
-    }
-    for (std::string_view lc : luacheck_codes_for(code)) {
-      if (lua_pattern_find(rule.code_pattern, lc)) {
-        rule.codes.emplace_back(code);
-        break;
-      }
-    }
-  }
-  return rule;
-}
-
 void add_names(std::vector<std::string>& to, std::span<const std::string_view> names) {
   for (std::string_view n : names) to.emplace_back(n);
 }
@@ -267,13 +226,13 @@ Result<Settings> luacheck_options(const LuaValue& options, const std::string& pa
   if (const LuaValue* v = options.get("ignore")) {
     auto patterns = strings(path, "ignore", *v);
     if (!patterns) return patterns.take_error();
-    for (const std::string& p : *patterns) s.ignore.push_back(ignore_rule(p));
+    for (const std::string& p : *patterns) s.ignore.push_back(luacheck_ignore_rule(p));
   }
   if (const LuaValue* v = options.get("enable")) {
     auto patterns = strings(path, "enable", *v);
     if (!patterns) return patterns.take_error();
     for (const std::string& p : *patterns) {
-      IgnoreRule r = ignore_rule(p);
+      IgnoreRule r = luacheck_ignore_rule(p);
       if (r.name_pattern.empty()) s.enabled.insert(r.codes.begin(), r.codes.end());
     }
   }

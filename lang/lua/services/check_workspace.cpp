@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "lang/lua/config/inline_options.hpp"
 #include "runtime/cross_core.hpp"
 #include "runtime/runtime.hpp"
 #include "runtime/when.hpp"
@@ -65,10 +66,19 @@ bool names_a_variable(DiagnosticCode code) {
   }
 }
 
-bool ignored(const WorkspaceCheckOptions& options, const Tree& tree, const Diagnostic& d) {
-  return options.is_ignored && names_a_variable(d.code) &&
-         options.is_ignored(d.code,
-                            tree.source().substr(d.range.start, d.range.end - d.range.start));
+// What a diagnostic is about: the variable's name, or "" for codes that name none.
+std::string_view subject(const Tree& tree, const Diagnostic& d) {
+  return names_a_variable(d.code) ? tree.source().substr(d.range.start, d.range.end - d.range.start)
+                                  : std::string_view();
+}
+
+// Dropped by the configuration's ignore rules or by the file's own inline options.
+bool ignored(const WorkspaceCheckOptions& options, const config::InlineOptions& inline_options,
+             const Tree& tree, const Diagnostic& d) {
+  const std::string_view name = subject(tree, d);
+  if (options.is_ignored && !name.empty() && options.is_ignored(d.code, name)) return true;
+  return !inline_options.empty() &&
+         inline_options.ignores_at(code_name(d.code), name, d.range.start);
 }
 
 // Phase 1 on one core: every file it takes is parsed, bound and checked (all but the
@@ -94,12 +104,18 @@ Task<void> analyse_shard(Run& run, Shard& shard) {
       const FileAnalysis analysis = analyze(content->text(), options.version);
       add_assigned_globals(analysis, shard.assigned);
       const Tree& tree = analysis.parsed.tree;
+      const config::InlineOptions inline_options = config::read_inline_options(tree);
       DeferredCheck deferred = check_deferred(analysis, check_options);
       report.diagnostics.reserve(deferred.diagnostics.size());
-      for (Diagnostic& d : deferred.diagnostics)
-        if (!ignored(options, tree, d)) report.diagnostics.push_back(reported(tree, std::move(d)));
+      for (Diagnostic& d : deferred.diagnostics) {
+        if (!ignored(options, inline_options, tree, d))
+          report.diagnostics.push_back(reported(tree, std::move(d)));
+      }
       for (PendingGlobalRead& read : deferred.global_reads) {
-        if (ignored(options, tree, read.diagnostic)) continue;
+        if (ignored(options, inline_options, tree, read.diagnostic) ||
+            inline_options.declares_at(read.name, read.diagnostic.range.start)) {
+          continue;
+        }
         shard.pending.push_back(
             {index, std::move(read.name), reported(tree, std::move(read.diagnostic))});
       }
