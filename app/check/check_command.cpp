@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "app/check/check_settings.hpp"
 #include "app/check/progress.hpp"
 #include "app/check/report.hpp"
 #include "app/check/walks.hpp"
@@ -130,19 +131,6 @@ std::vector<workspace::ArgOption> options_for(CheckArgs& args, const bool& walki
   };
 }
 
-// The diagnostic policy a configuration asks for: codes switched off, severities changed, and
-// luacheck `ignore` entries that name no variable (those that do are applied per diagnostic).
-lua::DiagnosticPolicy policy_for(const lua::config::Config& config) {
-  lua::DiagnosticPolicy policy;
-  for (std::size_t i = 0; i < lua::kDiagnosticCodeCount; ++i) {
-    const auto code = static_cast<lua::DiagnosticCode>(i);
-    const std::string_view name = lua::code_name(code);
-    if (config.is_disabled(name) || config.is_ignored(name, "")) policy.disable(code);
-    if (auto severity = config.severity_of(name)) policy.set_severity(code, *severity);
-  }
-  return policy;
-}
-
 void write_report(ReportFormat format, std::span<const lua::FileReport> reports,
                   const CheckTotals& totals) {
   switch (format) {
@@ -260,22 +248,12 @@ int check_command(int argc, const char* const* argv, int first) {
     return 2;
   }
 
-  // The command line is the top layer of the configuration.
+  // The command line is the top layer of the configuration, over every files["glob"] override.
   lua::config::Settings command_line;
   command_line.version = args.version;
   command_line.globals = args.globals;
-  lua::config::apply(*config, command_line, "command line");
-
-  lua::WorkspaceCheckOptions check_options;
-  check_options.version = config->version;
-  check_options.policy = policy_for(*config);
-  if (!config->ignore.empty()) {
-    check_options.is_ignored = [&config](lua::DiagnosticCode code, std::string_view name) {
-      return config->is_ignored(lua::code_name(code), name);
-    };
-  }
-  const lua::config::KnownGlobals known = config->known_globals();
-  check_options.is_known_global = [&known](std::string_view name) { return known.contains(name); };
+  CheckSettings settings(std::move(*config), std::move(command_line));
+  lua::WorkspaceCheckOptions& check_options = settings.base();
   check_options.on_file_analysed = [&progress] { progress->done(); };
 
   std::vector<lua::FileReport> reports = lua::check_workspace(**runtime, feed, check_options);

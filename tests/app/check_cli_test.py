@@ -277,6 +277,24 @@ print(g3, f, g)
         self.assertTrue(theirs, proc.stdout)
         self.assertEqual(ours, theirs)
 
+    def test_luacheckrc_files_overrides(self):
+        # files["glob"] settings apply to the files the glob reaches (a folder: all below it), on
+        # top of the top-level ones; the command line still wins.
+        tree = {".luacheckrc": 'globals = {"everywhere"}\n'
+                               'files["spec"] = {read_globals = {"describe", "it"}}\n'
+                               'files["src/gen_*.lua"] = {ignore = {"211"}}\n',
+                "spec/a_spec.lua": "describe(it, everywhere)\n",
+                "src/b.lua": "describe(everywhere)\nlocal unused_b = 1\n",
+                "src/gen_c.lua": "local unused_c = 1\nprint(everywhere)\n"}
+        code, out, err = run(tree, ".", "--format", "json")
+        found = sorted((d["file"], d["code"], d["range"]["start"]["line"]) for d in json.loads(out))
+        self.assertEqual(found, [("./src/b.lua", "undefined-global", 0),
+                                 ("./src/b.lua", "unused-local", 1)], err)
+        # --globals on the command line reaches every file, overrides or not.
+        code, out, _ = run(tree, ".", "--globals", "describe", "--format", "json")
+        found = sorted((d["file"], d["code"]) for d in json.loads(out))
+        self.assertEqual(found, [("./src/b.lua", "unused-local")])
+
 
 if __name__ == "__main__":
     MOONRING = os.path.abspath(sys.argv.pop(1))

@@ -167,17 +167,27 @@ void apply(Config& config, const Settings& layer, std::string origin) {
   config.sources.push_back(std::move(origin));
 }
 
-Config for_file(const Config& config, std::string_view relative_path) {
-  Config out = config;
-  out.files.clear();
-  for (const auto& [glob, settings] : config.files) {
+std::vector<std::size_t> overrides_for(const Config& config, std::string_view relative_path) {
+  std::vector<std::size_t> matching;
+  for (std::size_t i = 0; i < config.files.size(); ++i) {
+    const std::string& glob = config.files[i].first;
     std::string pattern = glob.starts_with("./") ? glob.substr(2) : glob;
     while (!pattern.empty() && pattern.back() == '/') pattern.pop_back();
     // luacheck applies files["spec"] to everything under spec/ as well.
     if (workspace::glob_match(pattern, relative_path) ||
         workspace::glob_match(pattern + "/**", relative_path)) {
-      apply(out, settings, "files[\"" + glob + "\"]");
+      matching.push_back(i);
     }
+  }
+  return matching;
+}
+
+Config for_file(const Config& config, std::string_view relative_path) {
+  Config out = config;
+  out.files.clear();
+  for (std::size_t i : overrides_for(config, relative_path)) {
+    const auto& [glob, settings] = config.files[i];
+    apply(out, settings, "files[\"" + glob + "\"]");
   }
   return out;
 }

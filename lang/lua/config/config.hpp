@@ -125,5 +125,7 @@ void apply(Config& config, const Settings& layer, std::string origin);
 // The settings of `path` (relative to the root, '/'-separated): the top-level configuration with
 // every matching files["glob"] override applied in order.
 Config for_file(const Config& config, std::string_view relative_path);
+// The indexes in config.files of the overrides that apply to `relative_path`, in order.
+std::vector<std::size_t> overrides_for(const Config& config, std::string_view relative_path);
 
 }  // namespace moonring::lua::config

@@ -85,8 +85,7 @@ bool ignored(const WorkspaceCheckOptions& options, const config::InlineOptions& 
 // workspace-wide part of undefined-global), then its tree is freed, so the core's memory is
 // reused by the next file.
 Task<void> analyse_shard(Run& run, Shard& shard) {
-  const WorkspaceCheckOptions& options = *run.options;
-  const CheckOptions check_options{options.is_known_global, nullptr, options.policy};
+  const WorkspaceCheckOptions& base = *run.options;
   for (;;) {
     const std::optional<std::size_t> taken = co_await run.feed->take();
     if (!taken) break;
@@ -95,6 +94,7 @@ Task<void> analyse_shard(Run& run, Shard& shard) {
     const Result<FileContent>& content = co_await file.get();
     FileReport& report = shard.reports.emplace_back(index, FileReport{}).second;
     report.path = file.path();
+    const WorkspaceCheckOptions& options = base.for_file ? base.for_file(report.path) : base;
     report.library = run.feed->tag(index) == kLibraryFile;
     if (!content) {
       report.load_error = content.error();
@@ -105,6 +105,7 @@ Task<void> analyse_shard(Run& run, Shard& shard) {
       add_assigned_globals(analysis, shard.assigned);
       const Tree& tree = analysis.parsed.tree;
       const config::InlineOptions inline_options = config::read_inline_options(tree);
+      const CheckOptions check_options{options.is_known_global, nullptr, options.policy};
       DeferredCheck deferred = check_deferred(analysis, check_options);
       report.diagnostics.reserve(deferred.diagnostics.size());
       for (Diagnostic& d : deferred.diagnostics) {
@@ -121,7 +122,7 @@ Task<void> analyse_shard(Run& run, Shard& shard) {
       }
     }
     file.release();  // the loader's memory goes back now
-    if (options.on_file_analysed) options.on_file_analysed();
+    if (base.on_file_analysed) base.on_file_analysed();
   }
 }
 

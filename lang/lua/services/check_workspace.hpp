@@ -52,6 +52,10 @@ struct WorkspaceCheckOptions {
   std::function<bool(DiagnosticCode, std::string_view name)> is_ignored;
   // Called once per file analysed (phase 1), from any core: keep it cheap and thread-safe.
   std::function<void()> on_file_analysed;
+  // Set: the options for each file, by its path (luacheck's files["glob"] overrides), from any
+  // core; the version, policy, known globals and ignore rules come from what it returns, which
+  // must outlive the check. Unset: these options for every file.
+  std::function<const WorkspaceCheckOptions&(std::string_view path)> for_file;
 };
 
 // Checks the files of `feed` (in flight in the loader) on every core of `runtime`, starting on the
