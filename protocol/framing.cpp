@@ -154,55 +154,31 @@ FrameDecoder::FrameDecoder(FrameLimits limits) : limits_(limits) {}
 
 void FrameDecoder::feed(std::span<const std::byte> bytes) {
   const char* data = reinterpret_cast<const char*>(bytes.data());
-  std::size_t size = bytes.size();
+  const std::size_t size = bytes.size();
+  if (external_size_ > 0) keep_external();  // the last read was not drained: keep its rest
   if (begin_ == buffer_.size()) {
-    // Nothing pending: the bytes can go straight where they belong.
+    // Nothing pending: next() reads these bytes where they are, so each body is copied once,
+    // into its own block; what it cannot finish from them it keeps.
     buffer_.clear();
     begin_ = 0;
     if (buffer_.capacity() > kKeptBuffer) buffer_.shrink_to_fit();
-    if (mode_ == Mode::header) start_body(data, size);
-    if (mode_ == Mode::body) {
-      const std::size_t n = std::min(size, body_.size() - filled_);
-      std::memcpy(body_.data() + filled_, data, n);
-      filled_ += n;
-      data += n;
-      size -= n;
-    } else if (mode_ == Mode::skip) {
-      const std::size_t n = std::min(size, skip_left_);
-      skip_left_ -= n;
-      data += n;
-      size -= n;
-      if (skip_left_ == 0) mode_ = Mode::header;
-    }
-  } else if (begin_ >= buffer_.size() / 2) {
+    external_ = data;
+    external_size_ = size;
+    return;
+  }
+  if (begin_ >= buffer_.size() / 2) {
     buffer_.erase(0, begin_);  // what is left is less than what was consumed
     begin_ = 0;
   }
   buffer_.append(data, size);
 }
 
-// A read that starts with the usual header: its body goes straight into its Body (a large
-// message is copied once). Anything unusual (a limit, a possibly missing body) is left to next(),
-// which decides the same way from the buffer.
-void FrameDecoder::start_body(const char*& data, std::size_t& size) {
-  std::size_t header_size = 0;
-  std::size_t length = 0;
-  if (!error_.empty() ||
-      !canonical_header(data, size, limits_.max_header_bytes, header_size, length) || length == 0 ||
-      length > limits_.max_message_bytes) {
-    return;
-  }
-  const std::size_t body_at = header_size + kBlankLine.size();
-  if (length >= kLengthName.size() &&
-      prefix_ci(data + body_at, std::min(size - body_at, kLengthName.size()), kLengthName)) {
-    return;
-  }
-  body_ = Body(length);
-  filled_ = 0;
-  mode_ = Mode::body;
-  header_scanned_ = 0;
-  data += body_at;
-  size -= body_at;
+// The caller's bytes not yet decoded, kept in the buffer (the caller's are valid only until
+// next() returns nullopt or feed() is called again).
+void FrameDecoder::keep_external() {
+  buffer_.append(external_, external_size_);
+  external_ = nullptr;
+  external_size_ = 0;
 }
 
 std::optional<FrameEvent> FrameDecoder::next() {
@@ -213,8 +189,18 @@ std::optional<FrameEvent> FrameDecoder::next() {
       error_.clear();
       return event;
     }
-    const char* data = buffer_.data() + begin_;
-    const std::size_t size = buffer_.size() - begin_;
+    // The bytes to decode: the buffer's, or (only when it holds none) the caller's last read.
+    const bool external = begin_ == buffer_.size() && external_size_ > 0;
+    const char* data = external ? external_ : buffer_.data() + begin_;
+    const std::size_t size = external ? external_size_ : buffer_.size() - begin_;
+    const auto consume = [&](std::size_t n) {
+      if (external) {
+        external_ += n;
+        external_size_ -= n;
+      } else {
+        begin_ += n;
+      }
+    };
     if (mode_ == Mode::header) {
       // The usual case first: a whole message with the usual header.
       std::size_t header_size = 0;
@@ -226,7 +212,7 @@ std::optional<FrameEvent> FrameDecoder::next() {
             (length < kLengthName.size() || !prefix_ci(data + body_at, length, kLengthName))) {
           Body body(length);
           std::memcpy(body.data(), data + body_at, length);
-          begin_ += body_at + length;
+          consume(body_at + length);
           header_scanned_ = 0;  // it may have been searched a piece at a time
           return FrameEvent{FrameEvent::Kind::message, std::move(body), {}};
         }
@@ -234,9 +220,12 @@ std::optional<FrameEvent> FrameDecoder::next() {
     }
     std::optional<FrameEvent> event;
     const Step step = take(data, size, event);
-    begin_ += step.used;
+    consume(step.used);
     if (event) return event;
-    if (step.more) return std::nullopt;
+    if (step.more) {
+      if (external) keep_external();
+      return std::nullopt;
+    }
   }
 }
 
@@ -283,7 +272,7 @@ FrameDecoder::Step FrameDecoder::take(const char* data, std::size_t size,
 }
 
 std::size_t FrameDecoder::buffered() const {
-  return buffer_.size() - begin_ + (mode_ == Mode::body ? filled_ : 0);
+  return buffer_.size() - begin_ + external_size_ + (mode_ == Mode::body ? filled_ : 0);
 }
 
 // Reports `error` (next() hands it out), consumes `consumed` bytes and resynchronises from there.

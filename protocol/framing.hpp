@@ -30,7 +30,8 @@ class FrameDecoder {
   explicit FrameDecoder(FrameLimits limits = {});
 
   // Hand over received bytes (any split: a message may arrive a byte at a time, or several in one
-  // read).
+  // read). The decoder reads them in place: they must stay valid until next() returns nullopt or
+  // feed() is called again, whichever comes first (it keeps what it has not decoded by then).
   void feed(std::span<const std::byte> bytes);
   void feed(std::string_view bytes) { feed(std::as_bytes(std::span(bytes.data(), bytes.size()))); }
 
@@ -49,7 +50,7 @@ class FrameDecoder {
     bool more;  // needs bytes beyond those it was given
   };
 
-  void start_body(const char*& data, std::size_t& size);
+  void keep_external();
   Step take(const char* data, std::size_t size, std::optional<FrameEvent>& event);
   std::size_t take_header(const char* data, std::size_t size);
   std::size_t parse_fields(std::string_view header, std::size_t& length);
@@ -64,6 +65,9 @@ class FrameDecoder {
   std::size_t filled_ = 0;
   std::size_t skip_left_ = 0;  // Mode::skip: bytes of an oversized body still to discard
   std::string error_;          // an error next() has yet to hand out
+  // The caller's last read, decoded in place while the buffer holds nothing (see feed()).
+  const char* external_ = nullptr;
+  std::size_t external_size_ = 0;
 };
 
 // "Content-Length: N\r\n\r\n" followed by `body`, appended to `out`.
