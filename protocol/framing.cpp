@@ -153,28 +153,34 @@ std::string quoted(std::string_view text) {
 FrameDecoder::FrameDecoder(FrameLimits limits) : limits_(limits) {}
 
 void FrameDecoder::feed(std::span<const std::byte> bytes) {
-  const char* data = reinterpret_cast<const char*>(bytes.data());
-  const std::size_t size = bytes.size();
-  if (external_size_ > 0) keep_external();  // the last read was not drained: keep its rest
+  if (external_size_ > 0) keep_external();  // the last read in place was not drained
   if (begin_ == buffer_.size()) {
-    // Nothing pending: next() reads these bytes where they are, so each body is copied once,
-    // into its own block; what it cannot finish from them it keeps.
     buffer_.clear();
     begin_ = 0;
     if (buffer_.capacity() > kKeptBuffer) buffer_.shrink_to_fit();
-    external_ = data;
-    external_size_ = size;
-    return;
-  }
-  if (begin_ >= buffer_.size() / 2) {
+  } else if (begin_ >= buffer_.size() / 2) {
     buffer_.erase(0, begin_);  // what is left is less than what was consumed
     begin_ = 0;
   }
-  buffer_.append(data, size);
+  buffer_.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
 }
 
-// The caller's bytes not yet decoded, kept in the buffer (the caller's are valid only until
-// next() returns nullopt or feed() is called again).
+void FrameDecoder::feed_in_place(std::span<const std::byte> bytes) {
+  if (external_size_ > 0 || begin_ != buffer_.size()) {
+    feed(bytes);  // bytes are pending: these go after them
+    return;
+  }
+  // Nothing pending: next() reads these bytes where they are, so each body is copied once, into
+  // its own block; what it cannot finish from them it keeps.
+  buffer_.clear();
+  begin_ = 0;
+  if (buffer_.capacity() > kKeptBuffer) buffer_.shrink_to_fit();
+  external_ = reinterpret_cast<const char*>(bytes.data());
+  external_size_ = bytes.size();
+}
+
+// The bytes fed in place and not yet decoded, copied into the buffer (the caller's are valid
+// only until next() returns nullopt or the next feed).
 void FrameDecoder::keep_external() {
   buffer_.append(external_, external_size_);
   external_ = nullptr;

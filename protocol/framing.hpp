@@ -30,9 +30,13 @@ class FrameDecoder {
   explicit FrameDecoder(FrameLimits limits = {});
 
   // Hand over received bytes (any split: a message may arrive a byte at a time, or several in one
-  // read). The decoder reads them in place: they must stay valid until next() returns nullopt or
-  // feed() is called again, whichever comes first (it keeps what it has not decoded by then).
+  // read). They are copied.
   void feed(std::span<const std::byte> bytes);
+  // The same without the copy, for a reader that drains each read: the bytes are decoded where
+  // they are, so they must stay valid until next() returns nullopt or the next feed, whichever
+  // comes first (the decoder keeps what it has not decoded by then). Each body is then copied
+  // once, from the read into its block.
+  void feed_in_place(std::span<const std::byte> bytes);
   void feed(std::string_view bytes) { feed(std::as_bytes(std::span(bytes.data(), bytes.size()))); }
 
   // The next complete message, or an error after which the decoder has resynchronised on the
@@ -65,7 +69,7 @@ class FrameDecoder {
   std::size_t filled_ = 0;
   std::size_t skip_left_ = 0;  // Mode::skip: bytes of an oversized body still to discard
   std::string error_;          // an error next() has yet to hand out
-  // The caller's last read, decoded in place while the buffer holds nothing (see feed()).
+  // The last read fed in place, decoded there while the buffer holds nothing.
   const char* external_ = nullptr;
   std::size_t external_size_ = 0;
 };

@@ -21,7 +21,8 @@ Task<Result<void>> Wire::read(BodyHandler on_body) {
       co_return n.take_error();
     }
     if (*n == 0) co_return Result<void>{};  // the client closed its end
-    decoder_.feed(std::span<const std::byte>(buffer.data(), *n));
+    // Drained before the next read: the decoder may read the buffer in place.
+    decoder_.feed_in_place(std::span<const std::byte>(buffer.data(), *n));
     while (auto event = decoder_.next()) {
       if (event->kind == FrameEvent::Kind::error) {
         std::fprintf(stderr, "moonring: %s: %s\n", name_.c_str(), event->error.c_str());

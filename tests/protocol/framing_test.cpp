@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -34,40 +35,56 @@ std::vector<std::string> drain(FrameDecoder& decoder) {
   return out;
 }
 
-std::vector<std::string> decode_whole(std::string_view stream, FrameLimits limits = {}) {
+// Each read handed over copied (feed) or in place (feed_in_place, drained before the next).
+enum class Feed { copied, in_place };
+
+void give(FrameDecoder& decoder, std::string_view bytes, Feed how) {
+  if (how == Feed::copied) {
+    decoder.feed(bytes);
+  } else {
+    decoder.feed_in_place(std::as_bytes(std::span(bytes.data(), bytes.size())));
+  }
+}
+
+std::vector<std::string> decode_whole(std::string_view stream, FrameLimits limits = {},
+                                      Feed how = Feed::copied) {
   FrameDecoder decoder(limits);
-  decoder.feed(stream);
+  give(decoder, stream, how);
   return drain(decoder);
 }
 
-std::vector<std::string> decode_bytewise(std::string_view stream, FrameLimits limits = {}) {
+std::vector<std::string> decode_bytewise(std::string_view stream, FrameLimits limits, Feed how) {
   FrameDecoder decoder(limits);
   std::vector<std::string> out;
   for (char c : stream) {
-    decoder.feed(std::string_view(&c, 1));
+    give(decoder, std::string_view(&c, 1), how);
     for (auto& line : drain(decoder)) out.push_back(std::move(line));
   }
   return out;
 }
 
-std::vector<std::string> decode_split(std::string_view stream, std::size_t at,
-                                      FrameLimits limits = {}) {
+std::vector<std::string> decode_split(std::string_view stream, std::size_t at, FrameLimits limits,
+                                      Feed how) {
   FrameDecoder decoder(limits);
-  decoder.feed(stream.substr(0, at));
+  give(decoder, stream.substr(0, at), how);
   std::vector<std::string> out = drain(decoder);
-  decoder.feed(stream.substr(at));
+  give(decoder, stream.substr(at), how);
   for (auto& line : drain(decoder)) out.push_back(std::move(line));
   return out;
 }
 
-// The outcome must not depend on how the stream was cut into reads.
+// The outcome must not depend on how the stream was cut into reads, nor on whether the reads
+// are copied or decoded in place.
 void require_split_invariant(std::string_view stream, const std::vector<std::string>& expected,
                              FrameLimits limits = {}) {
-  REQUIRE(decode_whole(stream, limits) == expected);
-  REQUIRE(decode_bytewise(stream, limits) == expected);
-  for (std::size_t at = 0; at <= stream.size(); ++at) {
-    INFO("split at " << at);
-    REQUIRE(decode_split(stream, at, limits) == expected);
+  for (const Feed how : {Feed::copied, Feed::in_place}) {
+    INFO((how == Feed::copied ? "copied" : "in place"));
+    REQUIRE(decode_whole(stream, limits, how) == expected);
+    REQUIRE(decode_bytewise(stream, limits, how) == expected);
+    for (std::size_t at = 0; at <= stream.size(); ++at) {
+      INFO("split at " << at);
+      REQUIRE(decode_split(stream, at, limits, how) == expected);
+    }
   }
 }
 
@@ -106,7 +123,8 @@ TEST_CASE("a 20 MB body arrives in pieces, copied straight into its Body", "[fra
   constexpr std::size_t kRead = 64u << 10;
   std::vector<FrameEvent> events;
   for (std::size_t at = 0; at < stream.size(); at += kRead) {
-    decoder.feed(std::string_view(stream).substr(at, kRead));
+    give(decoder, std::string_view(stream).substr(at, kRead),
+         at % (2 * kRead) == 0 ? Feed::copied : Feed::in_place);
     while (auto event = decoder.next()) events.push_back(std::move(*event));
   }
   REQUIRE(events.size() == 2);
@@ -258,6 +276,20 @@ TEST_CASE("garbage with no header after it is held, not reported twice", "[frami
   const std::string ping = frame(kPing);
   decoder.feed(ping);
   REQUIRE(drain(decoder) == std::vector<std::string>{"message: " + kPing});
+}
+
+TEST_CASE("a read fed in place and not drained is kept when the next one comes", "[framing]") {
+  FrameDecoder decoder;
+  auto first = std::make_unique<std::string>(frame(kPing) + frame("{}") + "Content-Le");
+  decoder.feed_in_place(std::as_bytes(std::span(first->data(), first->size())));
+  auto event = decoder.next();  // one message taken; the rest of the read is still in place
+  REQUIRE(event);
+  REQUIRE(event->body.view() == kPing);
+  const std::string second = "ngth: 2\r\n\r\n[]";
+  decoder.feed(second);
+  first.reset();  // what was left of the first read was kept by the second feed
+  REQUIRE(drain(decoder) == std::vector<std::string>{"message: {}", "message: []"});
+  REQUIRE(decoder.buffered() == 0);
 }
 
 TEST_CASE("reads fed without draining are kept in order", "[framing]") {
