@@ -3,8 +3,11 @@
 // GB/s, files/s, the ratios and the time until a file requested late in the order is ready.
 //   load_bench --small DIR --large DIR [--runs N]   (run.sh builds the trees)
 //   load_bench --make-large DIR                     (writes the generated large Lua files)
+//   load_bench --small DIR --large DIR --only loader|read|populate|first [--only-tree large]
+//     [--loader-threads N]                          (one contender alone, for profiling)
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -125,6 +128,14 @@ uint64_t loader_run(const Tree& t) {
   return sum;
 }
 
+// User + system time of the whole process (all threads), or of the calling thread.
+double cpu_seconds(int who = RUSAGE_SELF) {
+  rusage u{};
+  getrusage(who, &u);
+  auto secs = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  return secs(u.ru_utime) + secs(u.ru_stime);
+}
+
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v[v.size() / 2];
@@ -135,7 +146,9 @@ struct Figures {
 };
 
 // Runs the three contenders `runs` times, interleaved, and checks that they all saw the same bytes.
-std::vector<Figures> measure(const Tree& t, int runs, const char* name) {
+// Each run times `reps` passes in a row and counts their mean: a pass over the large tree takes
+// a few milliseconds, too short to time alone on a shared machine.
+std::vector<Figures> measure(const Tree& t, int runs, int reps, const char* name) {
   std::vector<std::function<uint64_t(const Tree&)>> contenders{loader_run, plain_read,
                                                                mmap_populate};
   const char* labels[] = {"loader", "read", "mmap+populate"};
@@ -144,8 +157,9 @@ std::vector<Figures> measure(const Tree& t, int runs, const char* name) {
   for (int r = 0; r < runs; ++r)
     for (std::size_t c = 0; c < contenders.size(); ++c) {
       auto start = Clock::now();
-      uint64_t sum = contenders[c](t);
-      seconds[c].push_back(std::chrono::duration<double>(Clock::now() - start).count());
+      uint64_t sum = 0;
+      for (int k = 0; k < reps; ++k) sum = contenders[c](t);
+      seconds[c].push_back(std::chrono::duration<double>(Clock::now() - start).count() / reps);
       if (sum != expected) {
         std::fprintf(stderr, "load_bench: %s saw different bytes (%llu vs %llu)\n", labels[c],
                      static_cast<unsigned long long>(sum),
@@ -154,15 +168,15 @@ std::vector<Figures> measure(const Tree& t, int runs, const char* name) {
       }
     }
   std::vector<Figures> out;
-  std::printf("%s tree: %zu files, %.1f MB, median of %d runs\n", name, t.files.size(),
-              static_cast<double>(t.bytes) / 1e6, runs);
+  std::printf("%s tree: %zu files, %.1f MB, median of %d runs of %d passes each\n", name,
+              t.files.size(), static_cast<double>(t.bytes) / 1e6, runs, reps);
   for (std::size_t c = 0; c < contenders.size(); ++c) {
     double s = median(seconds[c]);
     out.push_back(
         {static_cast<double>(t.bytes) / s / 1e9, static_cast<double>(t.files.size()) / s});
-    std::printf("  %-14s %6.2f GB/s  %9.0f files/s  (%.3f s; runs:", labels[c], out[c].gbps,
+    std::printf("  %-14s %6.2f GB/s  %9.0f files/s  (%.4f s; runs:", labels[c], out[c].gbps,
                 out[c].files_per_s, s);
-    for (double x : seconds[c]) std::printf(" %.3f", x);
+    for (double x : seconds[c]) std::printf(" %.4f", x);
     std::printf(")\n");
   }
   return out;
@@ -218,7 +232,10 @@ void make_large(const std::string& dir) {
 int main(int argc, char** argv) {
   std::string small_dir, large_dir;
   int runs = 5;
-  std::string only;  // --only loader|read|populate: one contender on the small tree, for profiling
+  // --only loader|read|populate: one contender alone, for profiling; on the small tree unless
+  // --only-tree large. --only first: the time until a requested file is ready, alone.
+  std::string only;
+  std::string only_tree = "small";
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
     if (a == "--small")
@@ -229,6 +246,8 @@ int main(int argc, char** argv) {
       g_loader_threads = static_cast<unsigned>(std::atoi(argv[i + 1]));
     else if (a == "--only")
       only = argv[i + 1];
+    else if (a == "--only-tree")
+      only_tree = argv[i + 1];
     else if (a == "--runs")
       runs = std::max(1, std::atoi(argv[i + 1]));
     else if (a == "--make-large") {
@@ -246,19 +265,29 @@ int main(int argc, char** argv) {
   config.threads = g_loader_threads;
   Loader loader(config);
   g_loader = &loader;
+  if (only == "first") {
+    first_file_ms(small, runs);
+    return 0;
+  }
   if (!only.empty()) {
     auto fn = only == "loader" ? loader_run : only == "read" ? plain_read : mmap_populate;
     for (int r = 0; r < runs; ++r) {
       auto start = Clock::now();
-      uint64_t sum = fn(small);
-      std::printf("%s: %.3f s (sum %llu)\n", only.c_str(),
+      double cpu_start = cpu_seconds();
+      double main_start = cpu_seconds(RUSAGE_THREAD);
+      uint64_t sum = fn(only_tree == "large" ? large : small);
+      // CPU time as well (all threads, and the consumer's own): less disturbed than wall time by
+      // other work on a shared machine.
+      std::printf("%s: %.6f s, cpu %.6f s, consumer %.6f s (sum %llu)\n", only.c_str(),
                   std::chrono::duration<double>(Clock::now() - start).count(),
+                  cpu_seconds() - cpu_start, cpu_seconds(RUSAGE_THREAD) - main_start,
                   static_cast<unsigned long long>(sum));
     }
     return 0;
   }
-  auto s = measure(small, runs, "small");
-  auto l = measure(large, runs, "large");
+  auto s = measure(small, runs, 1, "small");
+  // The large tree loads in milliseconds: more runs, and 10 passes per run.
+  auto l = measure(large, std::max(runs, 9), 10, "large");
   double first = first_file_ms(small, runs);
   double vs_read = s[0].gbps / s[1].gbps;
   double vs_populate = s[0].gbps / s[2].gbps;

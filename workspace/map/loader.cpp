@@ -12,6 +12,7 @@
 
 #include "runtime/cpus.hpp"
 #include "workspace/map/mapped_region.hpp"
+#include "workspace/map/parent_dirs.hpp"
 
 namespace moonring {
 namespace {
@@ -164,6 +165,9 @@ void Loader::worker() {
   Lock lock(budget_->mutex);
   std::vector<Job> jobs;
   std::vector<std::pair<SlotPtr, Result<FileContent>>> done;
+  // This worker's own ring, if io_uring is there and allowed.
+  SmallLoads small;
+  small.reader = BatchReader::create();
   for (;;) {
     if (urgent_.empty() && background_.empty() && !index_hashes_.empty()) {
       index_hashes_.clear();
@@ -184,14 +188,25 @@ void Loader::worker() {
     // The batch is published at its end: a consumer waiting in order wakes once per batch,
     // not once per file. Urgent files are still served between the files of a batch.
     done.clear();
-    for (auto& job : jobs) {
+    for (std::size_t i = 0; i < jobs.size();) {
       if (urgent_pending_.load(std::memory_order_relaxed) != 0) {
         lock.lock();
         while (pop_urgent(slot)) serve_urgent(std::move(slot), lock);
         lock.unlock();
       }
-      SlotPtr s = job.slot;
-      done.emplace_back(std::move(s), load(std::move(job)));
+      // Consecutive small files of known size go together: one io_uring submission (or one
+      // directory descriptor) serves them all.
+      std::size_t end = i;
+      while (end < jobs.size() && end - i < BatchReader::kMaxFiles && small_batchable(jobs[end]))
+        ++end;
+      if (end > i) {
+        load_small(std::span<Job>(jobs).subspan(i, end - i), small, done);
+        i = end;
+        continue;
+      }
+      SlotPtr s = jobs[i].slot;
+      done.emplace_back(std::move(s), load(std::move(jobs[i])));
+      ++i;
     }
     jobs.clear();
     for (auto& [s, result] : done) finish(std::move(s), std::move(result));
@@ -312,26 +327,66 @@ Result<FileContent> Loader::load(Job job) {
     if (fd < 0) return errno_error(errno, "open " + slot.path);
   }
   if (size >= config_.map_threshold) {
-    // One call maps and prefaults (measured faster than mmap + MADV_POPULATE_READ here).
-    auto region = MappedRegion::map_fd(fd, size, MapMode::read_only, slot.path, true);
+    // Mapped without MAP_POPULATE and prefaulted by touch: see MappedRegion::touch_prefault (on
+    // the large tree 2.6 ms against 5.3 ms for one thread with MAP_POPULATE, which also made the
+    // workers wait for each other on the mmap lock).
+    auto region = MappedRegion::map_fd(fd, size, MapMode::read_only, slot.path);
     ::close(fd);
     if (!region) return region.take_error();
+    region->touch_prefault();
     return FileContent(std::move(*region), std::move(job.lease));
   }
   auto owned = read_fd(fd, size, slot.path);
   ::close(fd);
   if (!owned) return owned.take_error();
-  if (owned->size > size) {
+  return owned_content(std::move(job), std::move(*owned));
+}
+
+Result<FileContent> Loader::owned_content(Job job, OwnedBytes owned) {
+  std::size_t size = job.lease.bytes();
+  if (owned.size > size) {
     // The file grew since discovery: account for what is really held (this may overshoot the
     // limit by the growth; the next admissions wait for it).
-    std::size_t real = owned->size;
+    // The new lease is admitted whole before the old one gives its `size` back (admitting only
+    // the growth gave `size` back twice).
+    std::size_t real = owned.size;
     {
       std::lock_guard lock(budget_->mutex);
-      budget_->admit(real - size);
+      budget_->admit(real);
     }
-    job.lease = MemoryLease(budget_, real);  // the old lease gives `size` back
+    job.lease = MemoryLease(budget_, real);
   }
-  return FileContent(std::move(*owned), std::move(job.lease));
+  return FileContent(std::move(owned), std::move(job.lease));
+}
+
+bool Loader::small_batchable(const Job& job) const {
+  return job.fd < 0 && job.lease.bytes() < config_.map_threshold &&
+         job.lease.bytes() < BatchReader::kMaxFileSize;
+}
+
+void Loader::load_small(std::span<Job> jobs, SmallLoads& small,
+                        std::vector<std::pair<SlotPtr, Result<FileContent>>>& done) {
+  small.paths.clear();
+  small.files.clear();
+  small.files.resize(jobs.size());
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    small.paths.push_back(&jobs[i].slot->path);
+    small.files[i].expected = jobs[i].lease.bytes();
+  }
+  small.dirs.resolve(small.paths, small.files);
+  if (small.reader)
+    small.reader->read(small.files);
+  else
+    read_plain(small.files);
+  small.dirs.close_all();
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    SlotPtr s = jobs[i].slot;
+    if (small.files[i].done)
+      done.emplace_back(std::move(s),
+                        owned_content(std::move(jobs[i]), std::move(small.files[i].bytes)));
+    else  // an error or a changed size: the plain path reports or follows it
+      done.emplace_back(std::move(s), load(std::move(jobs[i])));
+  }
 }
 
 }  // namespace moonring

@@ -9,12 +9,15 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "workspace/map/async_file.hpp"
+#include "workspace/map/batch_reader.hpp"
 #include "workspace/map/memory_budget.hpp"
+#include "workspace/map/parent_dirs.hpp"
 
 namespace moonring {
 
@@ -93,6 +96,19 @@ class Loader {
   bool fits(std::size_t bytes, bool urgent) const;
   // Without the lock: reads or maps the file.
   Result<FileContent> load(Job job);
+  // A small file's bytes as content, its lease grown if the file grew.
+  Result<FileContent> owned_content(Job job, OwnedBytes owned);
+  // A worker's means for batches of small files, reused from batch to batch.
+  struct SmallLoads {
+    std::unique_ptr<BatchReader> reader;  // null: plain system calls
+    ParentDirs dirs;
+    std::vector<const std::string*> paths;
+    std::vector<SmallFile> files;
+  };
+  bool small_batchable(const Job& job) const;
+  // Without the lock: loads `jobs` (small, size known) and appends their results to `done`.
+  void load_small(std::span<Job> jobs, SmallLoads& small,
+                  std::vector<std::pair<SlotPtr, Result<FileContent>>>& done);
   void finish(SlotPtr slot, Result<FileContent> result);
 
   LoaderConfig config_;

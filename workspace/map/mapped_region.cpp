@@ -139,6 +139,14 @@ Result<void> MappedRegion::prefault(std::size_t offset, std::size_t length) cons
   return {};
 }
 
+void MappedRegion::touch_prefault(std::size_t stride) const {
+  if (stride < page_size()) stride = page_size();
+  volatile unsigned char sink = 0;
+  for (std::size_t i = 0; i < size_; i += stride)
+    sink = sink + *reinterpret_cast<const volatile unsigned char*>(data_ + i);
+  (void)sink;
+}
+
 Result<void> MappedRegion::sync() const {
   if (size_ == 0 || mode_ != MapMode::read_write) return {};
   if (msync(data_, size_, MS_SYNC) != 0) return errno_error(errno, "msync " + path_);

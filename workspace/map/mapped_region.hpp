@@ -46,6 +46,13 @@ class MappedRegion {
   // Brings every page in now: MADV_POPULATE_READ, or will-need plus one touch per page on kernels
   // without it. [offset, offset + length) lets several threads prefault parts of one region.
   Result<void> prefault(std::size_t offset = 0, std::size_t length = SIZE_MAX) const;
+  // Prefaults by reading one byte every `stride` bytes. Each read faults once and the kernel maps
+  // the page-cache pages around it (fault-around, 64 KB by default) under the mapping's own lock,
+  // not the process-wide mmap lock that MAP_POPULATE and MADV_POPULATE_READ hold (on which
+  // threads mapping files at once queued up). Measured here faster than both, on one thread too.
+  // Pages it leaves out (a smaller fault-around, a cold cache) fault on first use; pages past a
+  // new end of the file are answered by the guard.
+  void touch_prefault(std::size_t stride = std::size_t{64} << 10) const;
   // msync for read_write regions.
   Result<void> sync() const;
 

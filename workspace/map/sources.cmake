@@ -7,4 +7,6 @@ list(APPEND MOONRING_WORKSPACE_SOURCES
   map/file_content.cpp
   map/async_file.cpp
   map/file_feed.cpp
+  map/batch_reader.cpp
+  map/parent_dirs.cpp
   map/loader.cpp)
