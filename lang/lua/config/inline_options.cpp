@@ -61,20 +61,27 @@ std::vector<std::vector<std::string>> split_options(std::string_view body) {
   return options;
 }
 
+// The ranges of the file's functions, gathered once per file that has option comments.
+std::vector<Range> function_ranges(const Tree& tree) {
+  std::vector<Range> ranges;
+  for (NodeId id = 0; id < tree.node_count(); ++id)
+    if (tree.kind(id) == NodeKind::FunctionExpr) ranges.push_back(tree.range(id));
+  return ranges;
+}
+
 // The end of the innermost function containing `offset`, or of the file.
-std::uint32_t closure_end(const Tree& tree, std::uint32_t offset) {
+std::uint32_t closure_end(const Tree& tree, const std::vector<Range>& functions,
+                          std::uint32_t offset) {
   auto end = static_cast<std::uint32_t>(tree.source().size());
-  for (NodeId id = 0; id < tree.node_count(); ++id) {
-    if (tree.kind(id) != NodeKind::FunctionExpr) continue;
-    const Range r = tree.range(id);
+  for (const Range& r : functions)
     if (r.start <= offset && offset < r.end && r.end < end) end = r.end;
-  }
   return end;
 }
 
 // What a comment's options cover: its line when code precedes it there, else the rest of the
 // enclosing function.
-InlineOptions::Span span_of(const Tree& tree, const Comment& comment) {
+InlineOptions::Span span_of(const Tree& tree, const std::vector<Range>& functions,
+                            const Comment& comment) {
   const std::string_view source = tree.source();
   const LineCol at = tree.lines().position(comment.range.start);
   const std::uint32_t line_start = tree.lines().line_start(at.line);
@@ -87,7 +94,7 @@ InlineOptions::Span span_of(const Tree& tree, const Comment& comment) {
                                        : static_cast<std::uint32_t>(source.size());
     return {line_start, line_end};
   }
-  return {comment.range.start, closure_end(tree, comment.range.start)};
+  return {comment.range.start, closure_end(tree, functions, comment.range.start)};
 }
 
 bool words_are(const std::vector<std::string>& words,
@@ -114,10 +121,12 @@ InlineOptions read_inline_options(const Tree& tree) {
     std::size_t globals;
   };
   std::vector<Frame> frames;
+  std::optional<std::vector<Range>> functions;  // only for files that have option comments
   for (const Comment& comment : tree.comments()) {
     const std::optional<std::string_view> body = option_body(tree, comment);
     if (!body) continue;
-    const InlineOptions::Span span = span_of(tree, comment);
+    if (!functions) functions = function_ranges(tree);
+    const InlineOptions::Span span = span_of(tree, *functions, comment);
     for (std::vector<std::string> words : split_options(*body)) {
       if (words.front() == "push") {
         frames.push_back({out.ignores.size(), out.globals.size()});
