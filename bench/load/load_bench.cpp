@@ -58,17 +58,24 @@ inline uint64_t touch(const std::byte* p, std::size_t n) {
   std::exit(1);
 }
 
+// What both anchors do first: open, then fstat for the size.
+int open_sized(const std::string& path, std::size_t& size) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) die("open " + path);
+  struct stat st {};
+  if (fstat(fd, &st) != 0) die("stat " + path);
+  size = static_cast<std::size_t>(st.st_size);
+  return fd;
+}
+
 // The anchor a plain loader would be: one thread, open, fstat for the size, read into a reused
 // buffer until the end, close.
 uint64_t plain_read(const Tree& t) {
   std::vector<std::byte> buffer(1 << 20);
   uint64_t sum = 0;
   for (auto& f : t.files) {
-    int fd = ::open(f.path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) die("open " + f.path);
-    struct stat st {};
-    if (fstat(fd, &st) != 0) die("stat " + f.path);
-    auto size = static_cast<std::size_t>(st.st_size);
+    std::size_t size = 0;
+    const int fd = open_sized(f.path, size);
     if (buffer.size() < size + 1) buffer.resize(size + 1);
     std::size_t got = 0;
     for (ssize_t n; (n = ::read(fd, buffer.data() + got, buffer.size() - got)) > 0;) {
@@ -86,11 +93,8 @@ uint64_t plain_read(const Tree& t) {
 uint64_t mmap_populate(const Tree& t) {
   uint64_t sum = 0;
   for (auto& f : t.files) {
-    int fd = ::open(f.path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) die("open " + f.path);
-    struct stat st {};
-    if (fstat(fd, &st) != 0) die("stat " + f.path);
-    auto size = static_cast<std::size_t>(st.st_size);
+    std::size_t size = 0;
+    const int fd = open_sized(f.path, size);
     if (size == 0) {
       ::close(fd);
       continue;
