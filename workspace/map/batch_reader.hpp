@@ -21,6 +21,7 @@ struct SmallFile {
   // False: not settled here (an error, or a size other than `expected`): the caller loads the
   // file the plain way, which gives the error its message or follows the change.
   bool done = false;
+  bool opened = false;  // BatchReader's own: the open succeeded
 };
 
 class BatchReader {
@@ -44,6 +45,9 @@ class BatchReader {
 
  private:
   explicit BatchReader(std::unique_ptr<Ring> ring);
+  // Submits what is queued and reaps `expected` completions, calling on_completion(data, res).
+  template <class OnCompletion>
+  void complete_all(std::size_t expected, OnCompletion&& on_completion);
   std::unique_ptr<Ring> ring_;
 };
 
