@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/check/report.hpp"
+#include "workspace/documents/file_uri.hpp"
 
 namespace moonring::app {
 
@@ -54,20 +55,8 @@ const char* level(lua::Severity severity) {
 // an absolute one becomes a file: URI. Either way, bytes outside RFC 3986's unreserved set and
 // "/" are percent-encoded.
 nlohmann::json artifact(const std::string& path) {
-  std::string uri = path.starts_with('/') ? "file://" : "";
-  for (const char ch : path) {
-    const auto c = static_cast<unsigned char>(ch);
-    const bool plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                       c == '-' || c == '.' || c == '_' || c == '~' || c == '/';
-    if (plain) {
-      uri += ch;
-    } else {
-      static constexpr char kHex[] = "0123456789ABCDEF";
-      uri += '%';
-      uri += kHex[c >> 4];
-      uri += kHex[c & 15];
-    }
-  }
+  std::string uri = path.starts_with('/') ? workspace::path_to_file_uri(path)
+                                          : workspace::percent_encode_path(path);
   nlohmann::json location = {{"uri", uri}};
   if (!path.starts_with('/')) location["uriBaseId"] = "%SRCROOT%";
   return location;

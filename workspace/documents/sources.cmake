@@ -7,4 +7,5 @@ list(APPEND MOONRING_WORKSPACE_SOURCES
   documents/convert.cpp
   documents/snapshot.cpp
   documents/store.cpp
+  documents/file_uri.cpp
 )

@@ -4,6 +4,7 @@
 #include <atomic>
 
 #include "workspace/documents/errors.hpp"
+#include "workspace/documents/file_uri.hpp"
 
 namespace moonring::workspace {
 
@@ -22,6 +23,7 @@ Result<SnapshotPtr> DocumentStore::open(std::string uri, std::string language_id
   doc->version = version;
   doc->text = std::move(text);
   doc->lines.rebuild(doc->text);
+  if (auto path = local_path(uri)) paths_.emplace(std::move(*path), uri);
   docs_.emplace(std::move(uri), doc);
   return SnapshotPtr(doc);
 }
@@ -60,12 +62,34 @@ Result<void> DocumentStore::close(std::string_view uri) {
     return document_error(DocumentErrc::not_open, "close " + std::string(uri));
   }
   docs_.erase(it);
+  if (auto path = local_path(uri)) {
+    auto p = paths_.find(*path);
+    if (p != paths_.end() && p->second == uri) {
+      paths_.erase(p);
+      // Another open URI naming the same file answers from now on.
+      for (const auto& [other, doc] : docs_)
+        if (local_path(other) == path) {
+          paths_.emplace(std::move(*path), other);
+          break;
+        }
+    }
+  }
   return {};
 }
 
 SnapshotPtr DocumentStore::get(std::string_view uri) const {
   auto it = docs_.find(uri);
   return it == docs_.end() ? nullptr : SnapshotPtr(it->second);
+}
+
+SnapshotPtr DocumentStore::get_by_path(std::string_view path) const {
+  auto it = paths_.find(path);
+  return it == paths_.end() ? nullptr : get(it->second);
+}
+
+std::optional<std::string> DocumentStore::local_path(std::string_view uri) {
+  if (uri.starts_with('/')) return std::string(uri);
+  return file_uri_to_path(uri);
 }
 
 std::vector<std::string> DocumentStore::uris() const {

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -46,6 +47,11 @@ class DocumentStore {
   // The current snapshot; null when the document is not open.
   SnapshotPtr get(std::string_view uri) const;
   bool is_open(std::string_view uri) const { return docs_.find(uri) != docs_.end(); }
+  // The open document of a local file, whichever way its URI was written ("file:///a%20b.lua"
+  // and "file:///a b.lua" both name /a b.lua); null when none is open. A key that is a path
+  // names itself. Of two open URIs naming one file, the first opened answers (the other once
+  // it closes).
+  SnapshotPtr get_by_path(std::string_view path) const;
   size_t size() const noexcept { return docs_.size(); }
   std::vector<std::string> uris() const;
 
@@ -53,6 +59,8 @@ class DocumentStore {
   PositionEncoding encoding_;
   // Few documents are open at once; std::less<> lets lookups take a string_view.
   std::map<std::string, std::shared_ptr<Snapshot>, std::less<>> docs_;
+  std::map<std::string, std::string, std::less<>> paths_;  // local path -> URI, open ones
+  static std::optional<std::string> local_path(std::string_view uri);
 };
 
 }  // namespace moonring::workspace

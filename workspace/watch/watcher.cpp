@@ -23,21 +23,11 @@ namespace {
 constexpr uint32_t kMask = IN_CREATE | IN_DELETE | IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_FROM |
                            IN_MOVED_TO | IN_ONLYDIR | IN_DONT_FOLLOW | IN_EXCL_UNLINK;
 
-std::string normalise_root(std::string root) {
-  while (root.size() > 1 && root.back() == '/') root.pop_back();
-  return root;
-}
-
 WatchEvent file_event(ChangeKind kind, std::string path) {
   WatchEvent e;
   e.kind = kind;
   e.path = std::move(path);
   return e;
-}
-
-bool below(const std::string& path, const std::string& dir) {
-  return path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 &&
-         path[dir.size()] == '/';
 }
 
 struct Found {
@@ -89,9 +79,8 @@ void watch_tree(int ifd, const std::string& dir, bool report_files, const Filter
 Watcher::Watcher(int fd, WatchOptions options)
     : stream_(fd, "inotify"),
       options_(std::move(options)),
-      associations_(IgnoreRules::from_globs(options_.associations)),
-      excludes_(IgnoreRules::from_globs(options_.excludes)) {
-  for (auto& r : options_.roots) r = normalise_root(std::move(r));
+      filter_(options_.roots, options_.associations, options_.excludes) {
+  options_.roots = filter_.roots();  // without trailing slashes
 }
 
 Task<Result<Watcher>> Watcher::open(WatchOptions options) {
@@ -121,13 +110,7 @@ Task<Result<Watcher>> Watcher::open(WatchOptions options) {
 }
 
 bool Watcher::relevant(const std::string& path, std::size_t root, bool is_dir) const {
-  const std::string& base = options_.roots[root];
-  std::string_view rel = path;
-  if (below(path, base)) rel.remove_prefix(base.size() + 1);
-  std::string_view name = rel.substr(rel.rfind('/') + 1);
-  if (is_dir && name == ".git") return false;
-  if (!is_dir && associations_.verdict(rel, false) != IgnoreVerdict::ignored) return false;
-  return excludes_.verdict(rel, is_dir) != IgnoreVerdict::ignored;
+  return filter_.accepts(path, root, is_dir);
 }
 
 Task<void> Watcher::scan(std::vector<ScanRequest> requests) {
@@ -152,7 +135,7 @@ Task<void> Watcher::scan(std::vector<ScanRequest> requests) {
 
 void Watcher::forget_below(const std::string& path) {
   for (auto it = dirs_.begin(); it != dirs_.end();) {
-    if (it->second.path == path || below(it->second.path, path)) {
+    if (it->second.path == path || path_below(it->second.path, path)) {
       ::inotify_rm_watch(stream_.fd(), it->first);
       it = dirs_.erase(it);
     } else {
@@ -163,7 +146,7 @@ void Watcher::forget_below(const std::string& path) {
 
 void Watcher::rename_below(const std::string& from, const std::string& to, std::size_t root) {
   for (auto& [wd, dir] : dirs_) {
-    if (dir.path == from || below(dir.path, from)) {
+    if (dir.path == from || path_below(dir.path, from)) {
       dir.path = to + dir.path.substr(from.size());
       dir.root = root;
     }

@@ -15,6 +15,7 @@
 #include "workspace/discover/ignore.hpp"
 #include "workspace/watch/coalesce.hpp"
 #include "workspace/watch/event.hpp"
+#include "workspace/watch/source_filter.hpp"
 
 namespace moonring::workspace {
 
@@ -80,8 +81,7 @@ class Watcher {
 
   FdStream stream_;
   WatchOptions options_;
-  IgnoreRules associations_;
-  IgnoreRules excludes_;
+  SourceFilter filter_;
   std::unordered_map<int, Dir> dirs_;
   std::vector<Move> moves_;  // MOVED_FROM waiting for its MOVED_TO until the burst ends
   Coalescer burst_;
