@@ -63,6 +63,7 @@ std::optional<std::string> file_uri_to_path(std::string_view uri) {
   std::string path;
   path.reserve(encoded.size());
   for (std::size_t i = 0; i < encoded.size(); ++i) {
+    if (encoded[i] == '\0') return std::nullopt;  // no path holds a NUL
     if (encoded[i] != '%') {
       path += encoded[i];
       continue;

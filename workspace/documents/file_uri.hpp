@@ -17,7 +17,7 @@ std::string percent_encode_path(std::string_view path);
 std::string path_to_file_uri(std::string_view absolute_path);
 
 // The local path a file: URI names, percent-decoded; nullopt for another scheme (untitled:,
-// vscode-notebook-cell:), another host, a relative or malformed URI, or an encoded NUL. Any
+// vscode-notebook-cell:), another host, a relative or malformed URI, or a NUL (raw or encoded). Any
 // percent-escape is decoded, lowercase hex included; a query or fragment ends the path.
 std::optional<std::string> file_uri_to_path(std::string_view uri);
 

@@ -223,6 +223,7 @@ TEST_CASE("file URIs: encoding, decoding and what is not a local file") {
   CHECK_FALSE(file_uri_to_path("file:///bad%2"));
   CHECK_FALSE(file_uri_to_path("file:///bad%zz"));
   CHECK_FALSE(file_uri_to_path("file:///nul%00byte"));
+  CHECK_FALSE(file_uri_to_path(std::string_view("file:///raw\0nul", 15)));  // found by fuzzing
   // Every byte survives the round trip.
   std::string all = "/";
   for (int c = 1; c < 256; ++c) all += static_cast<char>(c);
