@@ -11,16 +11,19 @@ WorkspaceFiles::WorkspaceFiles(Loader& loader, const DocumentStore& documents, S
 
 std::vector<std::string> WorkspaceFiles::add(std::vector<DiscoveredFile> files) {
   std::vector<LoadRequest> requests;
+  std::vector<AsyncFile*> slots;  // where each request's handle goes
   std::vector<std::string> added;
   for (auto& f : files) {
-    if (files_.find(f.path) != files_.end()) continue;
+    auto [it, inserted] = files_.try_emplace(f.path);
+    if (!inserted) continue;  // known already (or named twice)
     // Discovery gives 0 when it did not stat: unknown, for the loader.
     std::size_t size = f.size != 0 ? static_cast<std::size_t>(f.size) : kUnknownSize;
     added.push_back(f.path);
+    slots.push_back(&it->second);
     requests.push_back({std::move(f.path), size, Priority::background});
   }
   auto handles = loader_.load_many(std::move(requests));
-  for (std::size_t i = 0; i < added.size(); ++i) files_.emplace(added[i], std::move(handles[i]));
+  for (std::size_t i = 0; i < handles.size(); ++i) *slots[i] = std::move(handles[i]);
   return added;
 }
 

@@ -56,8 +56,9 @@ struct Fixture {
 TEST_CASE("workspace files: discovered files load; changes on disk load again") {
   Fixture f;
   f.tree.add_all({{"a.lua", "a = 1\n"}, {"lib/b.lua", "b = 2\n"}});
-  f.add_discovered({"a.lua", "lib/b.lua"});
+  f.add_discovered({"a.lua", "lib/b.lua", "a.lua"});  // named twice: one file
   CHECK(f.files.size() == 2);
+  CHECK(f.files.add({{f.path("a.lua"), 0}}).empty());  // known already
   CHECK(f.text("a.lua") == "a = 1\n");
   CHECK(f.text("lib/b.lua") == "b = 2\n");
 
