@@ -61,8 +61,9 @@ Result<void> DocumentStore::close(std::string_view uri) {
   if (it == docs_.end()) {
     return document_error(DocumentErrc::not_open, "close " + std::string(uri));
   }
+  auto path = local_path(uri);  // before the erase: `uri` may view the key
   docs_.erase(it);
-  if (auto path = local_path(uri)) {
+  if (path) {
     auto p = paths_.find(*path);
     if (p != paths_.end() && p->second == uri) {
       paths_.erase(p);
