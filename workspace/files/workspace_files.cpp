@@ -9,28 +9,38 @@ namespace moonring::workspace {
 WorkspaceFiles::WorkspaceFiles(Loader& loader, const DocumentStore& documents, SourceFilter filter)
     : loader_(loader), documents_(documents), filter_(std::move(filter)) {}
 
+namespace {
+
+// Discovery gives 0 when it did not stat: unknown, for the loader.
+std::size_t size_for_loader(const DiscoveredFile& f) {
+  return f.size != 0 ? static_cast<std::size_t>(f.size) : kUnknownSize;
+}
+
+}  // namespace
+
 std::vector<std::string> WorkspaceFiles::add(std::vector<DiscoveredFile> files) {
-  std::vector<LoadRequest> requests;
-  std::vector<AsyncFile*> slots;  // where each request's handle goes
+  Batch batch;
   std::vector<std::string> added;
   for (auto& f : files) {
     auto [it, inserted] = files_.try_emplace(f.path);
     if (!inserted) continue;  // known already (or named twice)
-    // Discovery gives 0 when it did not stat: unknown, for the loader.
-    std::size_t size = f.size != 0 ? static_cast<std::size_t>(f.size) : kUnknownSize;
     added.push_back(f.path);
-    slots.push_back(&it->second);
-    requests.push_back({std::move(f.path), size, Priority::background});
+    batch.slots.push_back(&it->second);
+    batch.requests.push_back({std::move(f.path), size_for_loader(f), Priority::background});
   }
-  auto handles = loader_.load_many(std::move(requests));
-  for (std::size_t i = 0; i < handles.size(); ++i) *slots[i] = std::move(handles[i]);
+  load_batch(std::move(batch));
   return added;
 }
 
 FileChanges WorkspaceFiles::sync(std::vector<DiscoveredFile> files) {
   FileChanges changes;
-  std::sort(files.begin(), files.end(),
-            [](const DiscoveredFile& a, const DiscoveredFile& b) { return a.path < b.path; });
+  auto by_path = [](const DiscoveredFile& a, const DiscoveredFile& b) { return a.path < b.path; };
+  std::sort(files.begin(), files.end(), by_path);
+  files.erase(std::unique(files.begin(), files.end(),
+                          [](const DiscoveredFile& a, const DiscoveredFile& b) {
+                            return a.path == b.path;
+                          }),
+              files.end());
   std::vector<std::string> gone;
   for (const auto& [path, file] : files_) {
     auto it =
@@ -39,11 +49,21 @@ FileChanges WorkspaceFiles::sync(std::vector<DiscoveredFile> files) {
     if (it == files.end() || it->path != path) gone.push_back(path);
   }
   for (const auto& path : gone) forget(path, changes);
+  // Every file again, in one queueing (a rescan follows lost events on a tree of any size).
+  Batch batch;
   for (auto& f : files) {
-    std::size_t size = f.size != 0 ? static_cast<std::size_t>(f.size) : kUnknownSize;
-    load(f.path, size, Priority::background, changes);
+    auto [it, inserted] = files_.try_emplace(f.path);
+    if (!open_in_editor(it->first)) (inserted ? changes.added : changes.changed).push_back(f.path);
+    batch.slots.push_back(&it->second);
+    batch.requests.push_back({std::move(f.path), size_for_loader(f), Priority::background});
   }
+  load_batch(std::move(batch));
   return changes;
+}
+
+void WorkspaceFiles::load_batch(Batch batch) {
+  auto handles = loader_.load_many(std::move(batch.requests));
+  for (std::size_t i = 0; i < handles.size(); ++i) *batch.slots[i] = std::move(handles[i]);
 }
 
 FileChanges WorkspaceFiles::apply(std::span<const WatchEvent> burst) {

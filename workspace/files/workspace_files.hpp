@@ -67,6 +67,12 @@ class WorkspaceFiles {
   std::vector<std::string> paths() const;  // sorted
 
  private:
+  // Loads queued together (one load_many), each handle going to its place in files_.
+  struct Batch {
+    std::vector<LoadRequest> requests;
+    std::vector<AsyncFile*> slots;
+  };
+  void load_batch(Batch batch);
   bool open_in_editor(std::string_view path) const;
   // Loads `path` (again); adds it to `changes` as added or changed.
   void load(const std::string& path, std::size_t size, Priority priority, FileChanges& changes);
