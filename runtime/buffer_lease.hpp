@@ -1,5 +1,6 @@
 // A received buffer on loan from the core's buffer pool; the buffer goes back to the pool (and so
-// to the kernel) when the lease ends. Leases are used and released on the core that made them.
+// to the kernel) when the lease ends. Leases are used and released on the core that made them
+// (debug builds check).
 #pragma once
 
 #include <cstddef>
@@ -8,6 +9,7 @@
 #include <span>
 #include <utility>
 
+#include "runtime/affinity.hpp"
 #include "runtime/backend.hpp"
 
 namespace moonring {
@@ -22,7 +24,8 @@ class BufferLease {
   BufferLease(std::unique_ptr<std::byte[]> own, std::size_t size)
       : own_(std::move(own)), data_(own_.get()), size_(size) {}
   BufferLease(BufferLease&& o) noexcept
-      : pool_(std::exchange(o.pool_, nullptr)),
+      : affinity_(o.affinity_),
+        pool_(std::exchange(o.pool_, nullptr)),
         id_(o.id_),
         own_(std::move(o.own_)),
         data_(std::exchange(o.data_, nullptr)),
@@ -30,6 +33,7 @@ class BufferLease {
   BufferLease& operator=(BufferLease&& o) noexcept {
     if (this != &o) {
       release();
+      affinity_ = o.affinity_;
       pool_ = std::exchange(o.pool_, nullptr);
       id_ = o.id_;
       own_ = std::move(o.own_);
@@ -48,13 +52,17 @@ class BufferLease {
   bool empty() const { return size_ == 0; }
 
   void release() {
-    if (pool_) std::exchange(pool_, nullptr)->return_buffer(id_);
+    if (pool_) {
+      MOONRING_ASSERT_AFFINE(affinity_);
+      std::exchange(pool_, nullptr)->return_buffer(id_);
+    }
     own_.reset();
     data_ = nullptr;
     size_ = 0;
   }
 
  private:
+  [[no_unique_address]] CoreAffinity affinity_;
   Backend* pool_ = nullptr;
   uint32_t id_ = 0;
   std::unique_ptr<std::byte[]> own_;

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <utility>
 
+#include "runtime/affinity.hpp"
+
 namespace moonring {
 
 class CancellationToken;
@@ -35,16 +37,22 @@ class CancelRegistration {
   void* arg_ = nullptr;
 };
 
-// Shared by a source and its tokens; reference-counted without atomics (one core owns it).
+// Shared by a source and its tokens; reference-counted without atomics (one core owns it, which
+// debug builds check).
 struct CancelState {
   uint32_t refs = 1;
   bool cancelled = false;
   CancelRegistration* head = nullptr;
   // A child source follows its parent: the link is a registration on the parent's token.
   CancelRegistration parent_link;
+  [[no_unique_address]] CoreAffinity affinity;
 
-  void add_ref() { ++refs; }
+  void add_ref() {
+    MOONRING_ASSERT_AFFINE(affinity);
+    ++refs;
+  }
   void release() {
+    MOONRING_ASSERT_AFFINE(affinity);
     if (--refs == 0) delete this;
   }
   // A linked registration holds a reference, so a parent outlived by its child stays valid.
@@ -67,6 +75,7 @@ struct CancelState {
     release();  // last: may delete this
   }
   void cancel() {
+    MOONRING_ASSERT_AFFINE(affinity);
     if (cancelled) return;
     cancelled = true;
     add_ref();  // a callback may drop the last outside reference

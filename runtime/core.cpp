@@ -3,6 +3,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdio>
+#include <mutex>
+#include <string>
 
 #include "runtime/runtime.hpp"
 
@@ -24,19 +27,29 @@ Core* Core::current() noexcept {
   return tls_current_core;
 }
 
-void Core::post(Message m) {
+namespace detail {
+Core* affinity_current_core() noexcept {
+  return tls_current_core;
+}
+bool affinity_core_ended(const Core* core) noexcept {
+  return core->loop_ended();
+}
+}  // namespace detail
+
+bool Core::post(Message m) {
   Core* from = current();
   if (from == this) {
     local_messages_.push_back(std::move(m));
-    return;
+    return true;
   }
   if (from && &from->runtime_ == &runtime_) {
     from->outbound_[id_]->push(std::move(m));
-  } else {
-    foreign_.push(std::move(m));
+  } else if (!foreign_.push(std::move(m))) {
+    return false;
   }
   uint32_t old = signal_.fetch_or(kHasMessages, std::memory_order_acq_rel);
   if ((old & kSleeping) && !(old & kHasMessages)) backend_->wake();
+  return true;
 }
 
 void Core::root_started(RootNode* root) {
@@ -138,6 +151,27 @@ void Core::destroy_remaining_roots() {
   ready_.clear();
 }
 
+void Core::leave_stuck_roots() {
+  // A kernel operation or a blocking job that ignored cancellation for the whole grace period
+  // may still write into the frames waiting on it: they are leaked, never freed, and the
+  // process is not kept waiting for them.
+  const std::string jobs = runtime_.blocking_pool().describe_running();
+  std::fprintf(stderr,
+               "moonring: core %u: the grace period is over with %zu kernel operation(s) and "
+               "%zu wait(s) on other threads in flight; leaving %zu task(s) behind%s%s\n",
+               id_, backend_->in_flight(), external_, roots_.size(),
+               jobs.empty() ? "" : "; running on the blocking pool: ", jobs.c_str());
+  // Kept reachable on purpose, so that leak checkers see them as left behind, not lost.
+  static std::mutex left_behind_mutex;
+  static auto* left_behind = new std::vector<std::coroutine_handle<>>;
+  {
+    std::lock_guard lock(left_behind_mutex);
+    for (RootNode* r : roots_) left_behind->push_back(r->handle);
+  }
+  roots_.clear();
+  ready_.clear();
+}
+
 void Core::run() {
   tls_current_core = this;
   for (;;) {
@@ -157,10 +191,14 @@ void Core::run() {
     context_ = &root_context_;
     fire_timers();
 
-    if (stopping_ && ready_.empty() && !has_messages() && external_ == 0 &&
-        backend_->in_flight() == 0) {
-      if (roots_.empty()) break;
+    if (stopping_ && ready_.empty() && !has_messages()) {
+      const bool busy = external_ != 0 || backend_->in_flight() != 0;
+      if (!busy && roots_.empty()) break;
       if (Clock::now() >= grace_deadline_) {
+        if (busy) {
+          leave_stuck_roots();
+          break;
+        }
         destroy_remaining_roots();
         break;
       }
@@ -178,7 +216,11 @@ void Core::run() {
     }
     backend_->wait(timeout);
   }
-  // Messages that arrive from now on are dropped with the core.
+  // Messages from other threads that came too late are dropped here, and later ones are refused
+  // (block_on's caller learns of it from either). Those from other cores are dropped with the
+  // core.
+  foreign_.close();
+  loop_ended_.store(true, std::memory_order_release);
   tls_current_core = nullptr;
 }
 

@@ -48,8 +48,9 @@ class Core {
   void schedule(std::coroutine_handle<> h, TaskContext* ctx) { ready_.push_back({h, ctx}); }
 
   // Run `m` on this core. From any thread; from another core of the same runtime it travels
-  // through that pair's queue.
-  void post(Message m);
+  // through that pair's queue. False (and `m` is dropped at once) when a thread that is not a
+  // core posts after this core has left its loop.
+  bool post(Message m);
 
   // Timers of this core.
   void add_timer(TimerEntry* e) { timers_.push(e); }
@@ -63,6 +64,8 @@ class Core {
   // Cancelled when the runtime stops: every root task's token follows it.
   CancellationToken stop_token() const { return stop_.token(); }
   bool stopping() const { return stopping_; }
+  // The loop has returned (from any thread): what is left of the core is torn down elsewhere.
+  bool loop_ended() const { return loop_ended_.load(std::memory_order_acquire); }
 
   // Work in flight outside the backend (blocking pool jobs) that will post back to this core.
   void external_started() { ++external_; }
@@ -89,6 +92,8 @@ class Core {
   void fire_timers();
   std::chrono::nanoseconds next_timeout() const;
   void destroy_remaining_roots();
+  // Past the grace period with work still in flight: one line on stderr, the roots leaked.
+  void leave_stuck_roots();
 
   Runtime& runtime_;
   unsigned id_;
@@ -114,6 +119,7 @@ class Core {
   std::vector<Message> local_messages_;
   CancellationSource stop_;
   bool stopping_ = false;
+  std::atomic<bool> loop_ended_{false};  // the loop has returned (debug checks of affinity)
   Clock::time_point grace_deadline_{};
 };
 

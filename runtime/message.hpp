@@ -92,10 +92,20 @@ class SpscQueue {
 // Not a hot path, so a mutex is fine here.
 class ForeignInbox {
  public:
-  void push(Message m) {
+  // False, and `m` is dropped, once the inbox is closed (its core has left its loop).
+  bool push(Message m) {
     std::lock_guard lock(mutex_);
+    if (closed_) return false;
     pending_.push_back(std::move(m));
     has_.store(true, std::memory_order_release);
+    return true;
+  }
+  // Refuses every later message; returns those that were never taken.
+  std::vector<Message> close() {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    has_.store(false, std::memory_order_relaxed);
+    return std::exchange(pending_, {});
   }
   bool maybe_nonempty() const { return has_.load(std::memory_order_acquire); }
   std::vector<Message> take() {
@@ -108,6 +118,7 @@ class ForeignInbox {
   std::mutex mutex_;
   std::vector<Message> pending_;
   std::atomic<bool> has_{false};
+  bool closed_ = false;
 };
 
 }  // namespace moonring

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <string>
 
+#include "runtime/backend_choice.hpp"
 #include "runtime/blocking_pool.hpp"
 #include "runtime/cpus.hpp"
 #include "runtime/io_op.hpp"
@@ -57,17 +58,9 @@ Result<std::unique_ptr<Backend>> make_backend(BackendKind kind, const BackendOpt
 
 // MOONRING_BACKEND overrides `automatic`; an explicit choice in the configuration stands.
 Result<BackendKind> resolve_backend(BackendKind configured, const BackendOptions& options) {
-  BackendKind kind = configured;
-  if (kind == BackendKind::automatic) {
-    if (const char* env = std::getenv("MOONRING_BACKEND"); env && *env) {
-      std::string_view v(env);
-      if (v == "asio") return BackendKind::asio;
-      if (v == "io_uring" || v == "uring") return BackendKind::io_uring;
-      if (v != "auto")
-        return Error{std::make_error_code(std::errc::invalid_argument),
-                     "MOONRING_BACKEND=" + std::string(v) + " (expected io_uring, asio or auto)"};
-    }
-  }
+  auto chosen = chosen_backend(configured);
+  if (!chosen) return chosen.take_error();
+  BackendKind kind = *chosen;
   if (kind == BackendKind::asio) return kind;
   // Probe io_uring on this thread; each worker then builds its own ring.
   auto probe = make_uring_backend(options);
@@ -185,8 +178,8 @@ void Runtime::worker_main(unsigned index) {
   core.run();
 }
 
-void Runtime::post(unsigned index, Message m) {
-  cores_[index]->post(std::move(m));
+bool Runtime::post(unsigned index, Message m) {
+  return cores_[index]->post(std::move(m));
 }
 
 void Runtime::request_stop() {
@@ -206,8 +199,9 @@ void Runtime::join() {
 Runtime::~Runtime() {
   request_stop();
   join();
-  cores_.clear();
+  // The pool first: from then on no job it left running can post to a core or its backend.
   blocking_.reset();
+  cores_.clear();
   if (signal_fd_ >= 0) {
     close(signal_fd_);
     sigset_t set;

@@ -52,8 +52,9 @@ class Runtime {
   BlockingPool& blocking_pool() { return *blocking_; }
   const RuntimeConfig& config() const { return config_; }
 
-  // Run `m` on core `index`. From any thread.
-  void post(unsigned index, Message m);
+  // Run `m` on core `index`. From any thread. False (and `m` is dropped) when the core has left
+  // its loop and `m` came from a thread that is not a core.
+  bool post(unsigned index, Message m);
 
   // Start the graceful stop on every core (any thread, any number of times).
   void request_stop();
@@ -62,7 +63,8 @@ class Runtime {
   bool stop_requested() const { return stop_requested_.load(); }
 
   // From a thread outside the runtime: run make_task() as a root task on core `index` and wait
-  // for its result. Throws if the runtime stops before the task ends.
+  // for its result. Throws std::runtime_error if the runtime has stopped (its cores have left
+  // their loops) or stops before the task ends.
   template <typename F>
   auto block_on(F&& make_task, unsigned index = 0) -> typename decltype(make_task())::value_type;
 
@@ -116,10 +118,14 @@ auto Runtime::block_on(F&& make_task, unsigned index) ->
     }
   };
   auto shared = std::make_shared<Shared>();
-  post(index, Message([shared, fn = std::forward<F>(make_task)]() mutable {
-         spawn_root(detail::invoke_owned(std::move(fn)), Notifier(shared),
-                    Core::current()->stop_token(), nullptr);
-       }));
+  // The notifier travels in the message, so a message dropped by a core that has stopped still
+  // tells the caller.
+  bool posted =
+      post(index, Message([notifier = Notifier(shared), fn = std::forward<F>(make_task)]() mutable {
+             spawn_root(detail::invoke_owned(std::move(fn)), std::move(notifier),
+                        Core::current()->stop_token(), nullptr);
+           }));
+  if (!posted) throw std::runtime_error("block_on: the runtime has stopped");
   Outcome<T> outcome;
   {
     std::unique_lock lock(shared->mutex);

@@ -8,7 +8,9 @@
 #include <type_traits>
 #include <utility>
 
+#include "runtime/cancel.hpp"
 #include "runtime/core.hpp"
+#include "runtime/message.hpp"
 #include "runtime/outcome.hpp"
 #include "runtime/task.hpp"
 
@@ -86,6 +88,46 @@ void spawn_root(Task<T> task, OnDone on_done, CancellationToken token, TaskConte
   core->schedule(root.handle, &p.context);
 }
 
+namespace detail {
+
+// A task started on another core (spawn_on), as seen from its own core: the source of its
+// ambient token, which the joiner's cancellation reaches by a message. Shared by both cores,
+// touched only on the task's core.
+struct RemoteStop {
+  CancellationSource* source = nullptr;  // while the task's root frame lives
+  bool requested = false;                // cancellation that arrived when there was no source
+
+  void cancel() {
+    if (source)
+      source->cancel();
+    else
+      requested = true;
+  }
+};
+
+// Owns a remote task's source, in its root frame (the outcome callback), so the source is made
+// and freed on the task's core however the frame ends.
+class RemoteSource {
+ public:
+  RemoteSource(std::shared_ptr<RemoteStop> stop, const CancellationToken& parent)
+      : stop_(std::move(stop)), source_(std::make_unique<CancellationSource>(parent)) {
+    if (stop_->requested) source_->cancel();
+    stop_->source = source_.get();
+  }
+  RemoteSource(RemoteSource&&) noexcept = default;
+  RemoteSource& operator=(RemoteSource&&) = delete;
+  ~RemoteSource() {
+    if (source_) stop_->source = nullptr;
+  }
+  CancellationToken token() const { return source_->token(); }
+
+ private:
+  std::shared_ptr<RemoteStop> stop_;
+  std::unique_ptr<CancellationSource> source_;
+};
+
+}  // namespace detail
+
 // Where a spawned task's outcome waits for its joiner. Touched only on the joiner's core.
 template <typename T>
 struct JoinState {
@@ -93,6 +135,9 @@ struct JoinState {
   std::coroutine_handle<> waiter;
   TaskContext* waiter_context = nullptr;
   Core* core = nullptr;
+  // A task on another core: its core, and its source as that core sees it (never touched here).
+  Core* remote_core = nullptr;
+  std::shared_ptr<detail::RemoteStop> remote_stop;
 
   void finish(Outcome<T>&& o) {
     outcome = std::move(o);
@@ -101,7 +146,9 @@ struct JoinState {
 };
 
 // Awaiting a JoinHandle gives the task's value (or rethrows its exception). Dropping the handle
-// detaches the task.
+// detaches the task. A joiner of a task on another core passes its own cancellation on to that
+// task (by a message to its core) and still waits for the task's outcome, as when_any and
+// with_timeout wait for their children: the task may use memory the joiner lent it.
 template <typename T>
 class JoinHandle {
  public:
@@ -111,18 +158,33 @@ class JoinHandle {
   auto operator co_await() && noexcept {
     struct Awaiter {
       std::shared_ptr<JoinState<T>> state;
+      CancelRegistration registration;
       bool await_ready() noexcept { return state->outcome.has_value(); }
       void await_suspend(std::coroutine_handle<> h) noexcept {
+        Core* core = Core::current();
         state->waiter = h;
-        state->waiter_context = Core::current()->context();
+        state->waiter_context = core->context();
+        if (!state->remote_stop) return;
+        const CancellationToken& token = core->token();
+        if (token.cancelled())
+          cancel_remote(this);
+        else if (token.can_be_cancelled())
+          registration.attach(token, &Awaiter::cancel_remote, this);
       }
-      T await_resume() { return std::move(state->outcome).take(); }
+      T await_resume() {
+        registration.reset();
+        return std::move(state->outcome).take();
+      }
+      static void cancel_remote(void* self) {
+        JoinState<T>& s = *static_cast<Awaiter*>(self)->state;
+        s.remote_core->post(Message([stop = s.remote_stop] { stop->cancel(); }));
+      }
       // A frame dropped at shutdown must not leave a dangling waiter behind.
       ~Awaiter() {
         if (state && state->waiter) state->waiter = nullptr;
       }
     };
-    return Awaiter{state_};
+    return Awaiter{state_, {}};
   }
 
  private:

@@ -3,6 +3,8 @@
 
 #include <cerrno>
 
+#include "runtime/affinity.hpp"
+
 namespace moonring {
 
 MultishotReceiver::MultishotReceiver(Core* core, int fd, std::string name)
@@ -18,6 +20,7 @@ MultishotReceiver::MultishotReceiver(Core* core, int fd, std::string name)
 }
 
 MultishotReceiver::Awaiter MultishotReceiver::receive() {
+  MOONRING_ASSERT_ON_CORE(core_);
   return Awaiter(this);
 }
 
@@ -64,7 +67,10 @@ void MultishotReceiver::on_multishot(IoOp* op) {
   } else if (res < 0 && res != -ECANCELED) {
     self->error_ = -res;
   }
-  if (self->has_news()) self->wake_waiter();
+  if (self->has_news())
+    self->wake_waiter();
+  else if (!op->in_flight && self->waiter_)
+    self->arm();  // ended (cancelled) while a new waiter came: it was issued after the cancel
 }
 
 void MultishotReceiver::on_fallback(IoOp* op) {
@@ -86,6 +92,7 @@ void MultishotReceiver::on_fallback(IoOp* op) {
 }
 
 void MultishotReceiver::orphan() {
+  MOONRING_ASSERT_ON_CORE(core_);
   orphaned_ = true;
   waiter_ = nullptr;
   if (multishot_.in_flight) core_->backend().cancel(multishot_);
@@ -94,6 +101,7 @@ void MultishotReceiver::orphan() {
 }
 
 BufferLease MultishotReceiver::try_receive() {
+  MOONRING_ASSERT_ON_CORE(core_);
   if (arrivals_.empty()) return BufferLease{};
   auto r = take();
   return std::move(r).value();
@@ -111,6 +119,7 @@ Result<BufferLease> MultishotReceiver::take() {
 }
 
 void MultishotReceiver::Awaiter::await_suspend(std::coroutine_handle<> h) noexcept {
+  MOONRING_ASSERT_ON_CORE(r_->core_);
   r_->waiter_ = h;
   r_->waiter_context_ = r_->core_->context();
   r_->arm();
@@ -129,6 +138,7 @@ void MultishotReceiver::Awaiter::on_cancel(void* p) {
 
 Result<BufferLease> MultishotReceiver::Awaiter::await_resume() {
   if (!r_) return errno_error(EBADF, "receive on a closed stream");
+  MOONRING_ASSERT_ON_CORE(r_->core_);
   registration_.reset();
   if (r_->has_news()) return r_->take();
   return runtime_error(RuntimeErrc::cancelled, "receive " + r_->name_);

@@ -1,6 +1,7 @@
 // One armed multishot receive per connection: the kernel fills buffers from the core's pool as
 // data arrives, and receive() hands them out in order. When the pool runs dry the receive falls
 // back to a one-shot read into a buffer of its own, so a busy core never stalls a connection.
+// A receiver belongs to the core that made it (debug builds check).
 #pragma once
 
 #include <coroutine>

@@ -7,8 +7,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <vector>
 
 #include "runtime/backend.hpp"
 #include "runtime/result.hpp"
@@ -67,6 +69,10 @@ class UringBackend final : public Backend {
 
   bool submit(IoOp& op) override {
     io_uring_sqe* sqe = get_sqe();
+    if (!sqe) {  // the kernel refuses new work: the operation fails at once
+      op.result = -submit_error_;
+      return true;
+    }
     prepare(sqe, op);
     io_uring_sqe_set_data(sqe, &op);
     op.in_flight = true;
@@ -78,11 +84,13 @@ class UringBackend final : public Backend {
   void cancel(IoOp& op) override {
     if (!op.in_flight) return;
     io_uring_sqe* sqe = get_sqe();
+    if (!sqe) return;  // reported; the operation ends when the kernel completes it
     io_uring_prep_cancel(sqe, &op, 0);
     io_uring_sqe_set_data64(sqe, kIgnoredTag);
   }
 
   void wait(std::chrono::nanoseconds timeout) override {
+    if (reaped_next_ < reaped_.size()) timeout = std::chrono::nanoseconds(0);  // some are ready
     int r;
     if (timeout.count() == 0) {
       r = io_uring_submit_and_get_events(&ring_);
@@ -95,7 +103,9 @@ class UringBackend final : public Backend {
       io_uring_cqe* cqe = nullptr;
       r = io_uring_submit_and_wait_timeout(&ring_, &cqe, 1, &ts, nullptr);
     }
-    (void)r;  // -ETIME and -EINTR simply mean: nothing yet
+    // -ETIME and -EINTR mean nothing came yet; -EBUSY and -EAGAIN that the kernel wants its
+    // completions taken first (dispatch does). Anything else is the ring failing: say so.
+    if (r < 0 && r != -ETIME && r != -EINTR && r != -EBUSY && r != -EAGAIN) report("wait", r);
     dispatch();
   }
 
@@ -113,13 +123,32 @@ class UringBackend final : public Backend {
   }
 
  private:
+  // A free submission entry, or nullptr when the kernel refuses new work (reported; the
+  // errno is in submit_error_).
   io_uring_sqe* get_sqe() {
-    io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
-    while (!sqe) {  // queue full: hand what we have to the kernel and try again
-      io_uring_submit(&ring_);
-      sqe = io_uring_get_sqe(&ring_);
+    for (int attempt = 0;; ++attempt) {
+      if (io_uring_sqe* sqe = io_uring_get_sqe(&ring_)) return sqe;
+      // The queue is full: hand it to the kernel. While the completion queue is full too, the
+      // kernel may refuse (-EBUSY) or lack room (-EAGAIN): take completions off it (they are
+      // dispatched later, in order) and try again.
+      int r = io_uring_submit(&ring_);
+      if (r > 0) continue;
+      if (r == 0) r = -EAGAIN;  // nothing taken: the same as being refused
+      if ((r == -EBUSY || r == -EAGAIN || r == -EINTR) && attempt < kSubmitAttempts) {
+        reap();
+        continue;
+      }
+      report("submit", r);
+      submit_error_ = -r;
+      return nullptr;
     }
-    return sqe;
+  }
+
+  // One line on stderr per failure that changes (a failing ring would fail on every turn).
+  void report(const char* what, int r) {
+    if (r == last_reported_) return;
+    last_reported_ = r;
+    std::fprintf(stderr, "moonring: io_uring %s: %s\n", what, std::strerror(-r));
   }
 
   void prepare(io_uring_sqe* sqe, IoOp& op) {
@@ -181,34 +210,65 @@ class UringBackend final : public Backend {
     }
   }
 
+  struct Completion {
+    uint64_t user_data;
+    int32_t res;
+    uint32_t flags;
+  };
+
+  // Completions come off the ring one at a time, each before its handler runs: a handler may
+  // submit, and a submission into a full queue may take the rest off the ring (into reaped_).
   void dispatch() {
+    for (;;) {
+      Completion c;
+      if (reaped_next_ < reaped_.size()) {
+        c = reaped_[reaped_next_++];
+      } else {
+        reaped_.clear();
+        reaped_next_ = 0;
+        io_uring_cqe* cqe = nullptr;
+        if (io_uring_peek_cqe(&ring_, &cqe) != 0 || !cqe) return;
+        c = {cqe->user_data, cqe->res, cqe->flags};
+        io_uring_cqe_seen(&ring_, cqe);
+      }
+      handle(c);
+    }
+  }
+
+  // Takes every completion off the ring, to be dispatched in order by dispatch().
+  void reap() {
+    io_uring_get_events(&ring_);  // runs deferred completion work, flushes an overflow
     io_uring_cqe* cqe;
     unsigned head;
     unsigned seen = 0;
     io_uring_for_each_cqe(&ring_, head, cqe) {
       ++seen;
-      uint64_t data = cqe->user_data;
-      if (data == kIgnoredTag) continue;
-      if (data == kWakeTag) {
-        arm_wake();
-        continue;
-      }
-      auto* op = reinterpret_cast<IoOp*>(data);
-      op->result = cqe->res;
-      op->more = (cqe->flags & IORING_CQE_F_MORE) != 0;
-      op->buffer_id =
-          (cqe->flags & IORING_CQE_F_BUFFER) ? (cqe->flags >> IORING_CQE_BUFFER_SHIFT) : UINT32_MAX;
-      if (!op->more) {
-        op->in_flight = false;
-        --in_flight_;
-      }
-      op->on_complete(op);  // schedules the waiter; never frees the op before we are done
+      reaped_.push_back({cqe->user_data, cqe->res, cqe->flags});
     }
     io_uring_cq_advance(&ring_, seen);
   }
 
+  void handle(const Completion& c) {
+    if (c.user_data == kIgnoredTag) return;
+    if (c.user_data == kWakeTag) {
+      arm_wake();
+      return;
+    }
+    auto* op = reinterpret_cast<IoOp*>(c.user_data);
+    op->result = c.res;
+    op->more = (c.flags & IORING_CQE_F_MORE) != 0;
+    op->buffer_id =
+        (c.flags & IORING_CQE_F_BUFFER) ? (c.flags >> IORING_CQE_BUFFER_SHIFT) : UINT32_MAX;
+    if (!op->more) {
+      op->in_flight = false;
+      --in_flight_;
+    }
+    op->on_complete(op);  // schedules the waiter; never frees the op before we are done
+  }
+
   void arm_wake() {
     io_uring_sqe* sqe = get_sqe();
+    if (!sqe) return;  // reported; other threads can no longer wake this core early
     io_uring_prep_read(sqe, wake_fd_, &wake_value_, sizeof(wake_value_), 0);
     io_uring_sqe_set_data64(sqe, kWakeTag);
   }
@@ -248,8 +308,15 @@ class UringBackend final : public Backend {
     return {};
   }
 
+  // Tries at handing a full submission queue to the kernel before an operation fails.
+  static constexpr int kSubmitAttempts = 64;
+
   io_uring ring_{};
   bool initialised_ = false;
+  std::vector<Completion> reaped_;  // taken off the ring while it was full, not yet dispatched
+  std::size_t reaped_next_ = 0;
+  int submit_error_ = 0;
+  int last_reported_ = 0;
   int wake_fd_ = -1;
   uint64_t wake_value_ = 0;
   std::size_t in_flight_ = 0;

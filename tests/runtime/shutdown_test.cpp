@@ -5,8 +5,10 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <future>
 #include <thread>
 
+#include "runtime/event.hpp"
 #include "runtime/net/tcp.hpp"
 #include "runtime/timer.hpp"
 #include "tests/runtime/test_support.hpp"
@@ -23,18 +25,22 @@ int open_fd_count() {
   return n;
 }
 
-// A server that accepts and reads until it is cancelled; reports how it ended.
-Task<void> serve(TcpListener listener, std::shared_ptr<std::atomic<int>> finished) {
+// A server that accepts and reads until it is cancelled; reports how it ended. `reading` is set
+// once a reader is about to wait in its first receive.
+Task<void> serve(TcpListener listener, std::shared_ptr<std::atomic<int>> finished,
+                 std::shared_ptr<Event> reading) {
   for (;;) {
     auto s = co_await listener.accept();
     if (!s) break;
-    spawn_detached([](TcpStream c, std::shared_ptr<std::atomic<int>> f) -> Task<void> {
+    spawn_detached([](TcpStream c, std::shared_ptr<std::atomic<int>> f,
+                      std::shared_ptr<Event> started) -> Task<void> {
+      started->set();  // its waiter runs after this task has suspended in receive()
       for (;;) {
         auto lease = co_await c.receive();
         if (!lease || lease->empty()) break;
       }
       ++*f;
-    }(std::move(*s), finished));
+    }(std::move(*s), finished, reading));
   }
   ++*finished;
 }
@@ -43,13 +49,14 @@ Task<void> serve(TcpListener listener, std::shared_ptr<std::atomic<int>> finishe
 TEST_CASE("request_stop cancels accepts and reads, finishes tasks and joins") {
   int fds_before = open_fd_count();
   auto finished = std::make_shared<std::atomic<int>>(0);
+  auto reading = std::make_shared<Event>();
   {
     auto rt = test::start_runtime(2);
-    uint16_t port = rt->block_on([finished]() -> Task<uint16_t> {
+    uint16_t port = rt->block_on([finished, reading]() -> Task<uint16_t> {
       auto l = TcpListener::bind_loopback(0);
       REQUIRE(l.ok());
       uint16_t p = l->local_address().port();
-      spawn_detached(serve(std::move(*l), finished));
+      spawn_detached(serve(std::move(*l), finished, reading));
       co_return p;
     });
     // A client on the other core keeps a connection open.
@@ -63,7 +70,8 @@ TEST_CASE("request_stop cancels accepts and reads, finishes tasks and joins") {
           }(std::move(*c)));
         },
         1);
-    std::this_thread::sleep_for(20ms);
+    // The stop must find the server's reader waiting in receive().
+    rt->block_on([reading]() -> Task<void> { co_await reading->wait(); });
     auto t0 = Clock::now();
     rt->request_stop();
     rt->join();
@@ -109,4 +117,29 @@ TEST_CASE("the grace period ends tasks that ignore cancellation") {
   auto waited = Clock::now() - t0;
   CHECK(waited >= 100ms);
   CHECK(waited < 2s);
+}
+
+TEST_CASE("block_on after the runtime stopped fails at once") {
+  auto rt = test::start_runtime(2);
+  rt->request_stop();
+  rt->join();
+  // On a thread of its own, so that a block_on that never returns fails this test instead of
+  // hanging the suite.
+  auto outcome = std::make_shared<std::promise<std::string>>();
+  auto answer = outcome->get_future();
+  std::thread caller([runtime = rt.get(), outcome] {
+    try {
+      runtime->block_on([]() -> Task<int> { co_return 1; }, 1);
+      outcome->set_value("returned");
+    } catch (const std::exception& e) {
+      outcome->set_value(e.what());
+    }
+  });
+  if (answer.wait_for(5s) != std::future_status::ready) {
+    caller.detach();
+    (void)rt.release();  // the stuck caller still uses it
+    FAIL("block_on after stop did not return");
+  }
+  caller.join();
+  CHECK(answer.get() == "block_on: the runtime has stopped");
 }

@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "runtime/event.hpp"
 #include "runtime/net/tcp.hpp"
 #include "runtime/timer.hpp"
 #include "runtime/when.hpp"
@@ -117,13 +118,18 @@ TEST_CASE("a peer that resets in the middle of a write gives an error, and the s
     REQUIRE(client.ok());
     auto server_side = co_await listener->accept();
     REQUIRE(server_side.ok());
-    // The server starts a write far larger than the socket buffers; the client resets.
-    auto writer = spawn([](TcpStream* s) -> Task<std::string> {
+    // The server starts a write far larger than the socket buffers; the client resets once the
+    // first megabyte has gone and the rest waits for room.
+    Event writing;
+    auto writer = spawn([](TcpStream* s, Event* started) -> Task<std::string> {
       std::string huge(64 << 20, 'x');
-      auto r = co_await s->send_all(test::bytes(huge));
+      auto all = test::bytes(huge);
+      auto r = co_await s->send_all(all.first(1 << 20));
+      started->set();
+      if (r.ok()) r = co_await s->send_all(all.subspan(1 << 20));
       co_return r.ok() ? std::string("no error") : r.error().message();
-    }(&*server_side));
-    co_await sleep(20ms);
+    }(&*server_side, &writing));
+    co_await writing.wait();
     linger lg{1, 0};  // close with RST
     REQUIRE(setsockopt(client->fd(), SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)) == 0);
     client->close();
