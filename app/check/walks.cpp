@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "lang/lua/services/check_workspace.hpp"
+#include "runtime/thread.hpp"
 
 namespace moonring::app {
 
@@ -39,7 +40,8 @@ void Walks::start(std::string_view path, bool library) {
   workspace::DiscoverOptions options = base_;
   options.roots = {std::string(path)};
   holds_.fetch_add(1, std::memory_order_relaxed);
-  w.thread = std::thread([this, &w, options = std::move(options), library]() mutable {
+  // Stop signals blocked: walks start before the runtime, whose signalfd must get them.
+  w.thread = start_thread([this, &w, options = std::move(options), library]() mutable {
     run(w, std::move(options), library);
   });
 }

@@ -1,6 +1,8 @@
 // The Asio backend, for kernels without a usable io_uring: one io_context (epoll) per core. Every
 // operation is tried at once and waits for readiness only when the kernel says it would block;
-// multishot receives are emulated over a pool of buffers that the backend owns.
+// calls that can block without readiness to wait for (open, sync, stat, regular-file reads and
+// writes) run on the blocking pool; multishot receives are emulated over a pool of buffers that
+// the backend owns.
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
@@ -31,6 +33,7 @@
 #include <memory>
 #include <new>
 #include <optional>
+#include <string>
 #include <system_error>
 #include <unordered_map>
 #include <utility>
@@ -38,6 +41,8 @@
 
 #include "runtime/asio/attempt.hpp"
 #include "runtime/backend.hpp"
+#include "runtime/blocking_pool.hpp"
+#include "runtime/core.hpp"
 #include "runtime/result.hpp"
 
 namespace moonring {
@@ -79,6 +84,28 @@ uint64_t side_key(int fd, uint32_t gen) {
 int negative_errno(const std::error_code& ec) {
   return ec.category() == std::system_category() && ec.value() > 0 ? -ec.value() : -EIO;
 }
+
+// A call that could block the core, made on the blocking pool instead (as io_uring makes it in
+// its workers). The job and the backend share it. `args` is the operation's copy, its path
+// copied too and its statx landing here first: so an open, a stat or a sync that the task stops
+// waiting for can be abandoned while the job runs on into memory of its own. A read or write
+// uses the caller's buffer, so it completes only when its job is done (the rent rule).
+struct PoolCall {
+  IoOp args;
+  std::string path;
+  struct ::statx stat {};
+  IoOp* op = nullptr;  // null once abandoned
+  int32_t result = 0;
+  BlockingPool::JobId id = 0;
+
+  bool abandonable() const {
+    return args.kind == OpKind::openat || args.kind == OpKind::statx || args.kind == OpKind::fsync;
+  }
+  // A result nobody will take: an opened descriptor is closed.
+  void drop_result() const {
+    if (args.kind == OpKind::openat && result >= 0) ::close(result);
+  }
+};
 
 class AsioBackend final : public Backend {
  public:
@@ -133,6 +160,10 @@ class AsioBackend final : public Backend {
 
   void cancel(IoOp& op) override {
     if (!op.in_flight) return;
+    if (auto it = pool_calls_.find(&op); it != pool_calls_.end()) {
+      cancel_pool_call(it);
+      return;
+    }
     FdState* s = find(op.fd);
     // Not queued: its completion is already on its way. A wait left armed for it stays armed;
     // its handler finds nobody to serve, and at most one wait per direction is ever pending.
@@ -202,11 +233,12 @@ class AsioBackend final : public Backend {
   bool start(IoOp& op) {
     switch (op.kind) {
       case OpKind::shutdown:
-      case OpKind::openat:
       case OpKind::close:
-      case OpKind::fsync:
-      case OpKind::statx:
         return complete_at_once(op, run_at_once(op));
+      case OpKind::openat:  // a FIFO's open waits for its writer
+      case OpKind::fsync:   // a slow disk
+      case OpKind::statx:   // a slow file system
+        return to_pool(op);
       default:
         break;
     }
@@ -232,6 +264,11 @@ class AsioBackend final : public Backend {
       return false;
     }
 
+    // A regular file never waits for readiness, but its reads and writes can still wait for the
+    // disk: those go to the pool.
+    if (file && (op.kind == OpKind::read || op.kind == OpKind::write || op.kind == OpKind::readv ||
+                 op.kind == OpKind::writev))
+      return to_pool(op);
     const Access access = file ? Access::direct : s ? access_of(*s) : Access::nonblocking;
     if (op.kind == OpKind::connect) {
       if (access != Access::nonblocking) {
@@ -304,34 +341,105 @@ class AsioBackend final : public Backend {
     }
   }
 
-  // Regular-file and socket-control work: quick, so done right here on the core.
+  // Socket shutdown and close: quick, so done right here on the core.
   int32_t run_at_once(IoOp& op) {
     int r = 0;
     switch (op.kind) {
       case OpKind::shutdown:
         r = ::shutdown(op.fd, op.flags);
         break;
-      case OpKind::openat:
-        // Opening a FIFO without O_NONBLOCK blocks until its other end opens; io_uring would
-        // wait in a worker, we wait here. Files are what the runtime opens.
-        do r = ::openat(op.fd, op.path, op.flags, static_cast<mode_t>(op.mode));
-        while (r < 0 && errno == EINTR);
-        break;
       case OpKind::close:
         forget_fd(op.fd);
         r = ::close(op.fd);
         if (r < 0 && errno == EINTR) r = 0;  // Linux has released the descriptor even then
         break;
-      case OpKind::fsync:
-        r = op.flags ? ::fdatasync(op.fd) : ::fsync(op.fd);
-        break;
-      case OpKind::statx:
-        r = ::statx(op.fd, op.path, op.flags, op.len, op.statx_buf);
-        break;
       default:
         return -EINVAL;
     }
     return r < 0 ? -errno : r;
+  }
+
+  // ---- Calls made on the blocking pool --------------------------------------------------------
+
+  class PoolJob final : public BlockingJob {
+   public:
+    PoolJob(AsioBackend* backend, std::shared_ptr<PoolCall> call)
+        : backend_(backend), call_(std::move(call)) {}
+    void work() override { call_->result = perform_blocking(call_->args); }
+    // Under the pool's lock, so the backend is still there: once the pool has shut down, jobs
+    // are abandoned() instead.
+    void deliver() override {
+      asio::post(backend_->io_, [backend = backend_, call = call_] { backend->pool_done(*call); });
+    }
+    void abandoned() override { call_->drop_result(); }
+    std::string describe() const override {
+      const IoOp& a = call_->args;
+      switch (a.kind) {
+        case OpKind::openat:
+          return "openat " + call_->path;
+        case OpKind::statx:
+          return "statx " + call_->path;
+        case OpKind::fsync:
+          return "fsync fd " + std::to_string(a.fd);
+        default:
+          return "file i/o on fd " + std::to_string(a.fd);
+      }
+    }
+
+   private:
+    AsioBackend* backend_;
+    std::shared_ptr<PoolCall> call_;
+  };
+
+  bool to_pool(IoOp& op) {
+    Core* core = Core::current();
+    if (core == nullptr || &core->backend() != this)  // not on our core: no pool to reach
+      return complete_at_once(op, perform_blocking(op));
+    auto call = std::make_shared<PoolCall>();
+    call->args = op;
+    if (op.kind == OpKind::openat || op.kind == OpKind::statx) {
+      call->path = op.path;
+      call->args.path = call->path.c_str();
+    }
+    if (op.kind == OpKind::statx) call->args.statx_buf = &call->stat;
+    call->op = &op;
+    auto job = std::make_unique<PoolJob>(this, call);
+    auto [entry, added] = pool_calls_.emplace(&op, call);
+    try {
+      call->id = current_blocking_pool().enqueue(std::move(job));
+    } catch (...) {
+      pool_calls_.erase(entry);
+      throw;
+    }
+    op.in_flight = true;
+    ++in_flight_;
+    return false;
+  }
+
+  // On this core, from the job's posted handler.
+  void pool_done(PoolCall& call) {
+    if (call.op == nullptr) {  // abandoned: its task has moved on
+      call.drop_result();
+      return;
+    }
+    IoOp& op = *call.op;
+    pool_calls_.erase(&op);
+    if (op.kind == OpKind::statx && call.result >= 0) *op.statx_buf = call.stat;
+    defer(op, call.result);
+  }
+
+  void cancel_pool_call(std::unordered_map<IoOp*, std::shared_ptr<PoolCall>>::iterator it) {
+    PoolCall& call = *it->second;
+    if (current_blocking_pool().cancel_queued(call.id)) {
+      // Never started (its job is gone).
+    } else if (call.abandonable()) {
+      call.op = nullptr;  // the job runs on; its result is dropped
+    } else {
+      return;  // a read or write in progress ends on its own
+    }
+    IoOp& op = *it->first;
+    pool_calls_.erase(it);
+    defer(op, -ECANCELED);
   }
 
   // For an fd without state: -errno if it is not open. A non-blocking fd needs nothing yet (it
@@ -665,6 +773,7 @@ class AsioBackend final : public Backend {
   std::vector<Deferred> spare_deferred_;
   std::vector<Delivery> spare_batch_;
   std::size_t in_flight_ = 0;
+  std::unordered_map<IoOp*, std::shared_ptr<PoolCall>> pool_calls_;
   void* buffers_ = nullptr;
   BufferPoolView pool_;
   std::vector<uint32_t> free_buffers_;

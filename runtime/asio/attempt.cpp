@@ -1,8 +1,10 @@
 // One attempt at an operation for the Asio backend (see attempt.hpp).
 #include "runtime/asio/attempt.hpp"
 
+#include <fcntl.h>
 #include <limits.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -155,6 +157,42 @@ int32_t start_connect(IoOp& op) {
   if (err == EINPROGRESS || err == EINTR) return kConnecting;
   if (err == EAGAIN) return kWouldBlock;  // a Unix socket's backlog is full: try again later
   return -err;
+}
+
+int32_t perform_blocking(const IoOp& op) {
+  const bool positioned = op.offset >= 0;
+  ssize_t r;
+  do {
+    switch (op.kind) {
+      case OpKind::openat:
+        r = ::openat(op.fd, op.path, op.flags, static_cast<mode_t>(op.mode));
+        break;
+      case OpKind::fsync:
+        r = op.flags ? ::fdatasync(op.fd) : ::fsync(op.fd);
+        break;
+      case OpKind::statx:
+        r = ::statx(op.fd, op.path, op.flags, op.len, op.statx_buf);
+        break;
+      case OpKind::read:
+        r = positioned ? ::pread(op.fd, op.buf, op.len, op.offset) : ::read(op.fd, op.buf, op.len);
+        break;
+      case OpKind::write:
+        r = positioned ? ::pwrite(op.fd, op.buf, op.len, op.offset)
+                       : ::write(op.fd, op.buf, op.len);
+        break;
+      case OpKind::readv:
+        r = positioned ? ::preadv(op.fd, op.iov, op.iovcnt, op.offset)
+                       : ::readv(op.fd, op.iov, op.iovcnt);
+        break;
+      case OpKind::writev:
+        r = positioned ? ::pwritev(op.fd, op.iov, op.iovcnt, op.offset)
+                       : ::writev(op.fd, op.iov, op.iovcnt);
+        break;
+      default:
+        return -EINVAL;
+    }
+  } while (r < 0 && errno == EINTR);
+  return r < 0 ? -errno : static_cast<int32_t>(r);
 }
 
 }  // namespace moonring::asio_attempt

@@ -40,4 +40,8 @@ int32_t poll_once(const IoOp& op, Access access);
 // 0, -errno, kConnecting (under way) or kWouldBlock (a Unix socket's backlog is full).
 int32_t start_connect(IoOp& op);
 
+// The calls the backend hands to the blocking pool (openat, fsync, statx, and reads and writes
+// of regular files), made as plain blocking calls: the result, or -errno.
+int32_t perform_blocking(const IoOp& op);
+
 }  // namespace moonring::asio_attempt

@@ -1,14 +1,24 @@
 // Files: create, write, positioned reads and writes, sync, metadata, a file truncated while
 // it is being read.
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <future>
+#include <memory>
+#include <string_view>
+#include <thread>
 
 #include "runtime/file.hpp"
+#include "runtime/timer.hpp"
 #include "tests/runtime/test_support.hpp"
 
 using namespace moonring;
+using namespace std::chrono_literals;
 
 namespace {
 std::string temp_dir() {
@@ -98,5 +108,53 @@ TEST_CASE("a file truncated while it is being read gives a short read, not a cra
     co_return got;
   });
   CHECK(total == 300 * 1024);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("opening a FIFO that has no writer leaves the core free and can be cancelled") {
+  std::string dir = temp_dir();
+  std::string fifo = dir + "/pipe";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  // Opening the FIFO read-write never blocks and gives any open of it waiting a writer: the
+  // watchdog does so if the test is stuck, and the test at its end (for an open left running).
+  int writer = -1;
+  std::promise<void> finished;
+  auto done = finished.get_future();
+  std::thread watchdog([&] {
+    if (done.wait_for(3s) != std::future_status::ready)
+      writer = ::open(fifo.c_str(), O_RDWR | O_CLOEXEC);
+  });
+  auto rt = test::start_runtime();
+  auto ticked_after = std::make_shared<std::atomic<long>>(-1);
+  auto start = std::chrono::steady_clock::now();
+  auto message = rt->block_on([fifo, ticked_after, start]() -> Task<std::string> {
+    // Another task on the same core: its timer must fire while the open waits.
+    spawn_detached([](std::shared_ptr<std::atomic<long>> t,
+                      std::chrono::steady_clock::time_point s) -> Task<void> {
+      co_await sleep(20ms);
+      *t = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                 s)
+               .count();
+    }(ticked_after, start));
+    auto f = co_await with_timeout(200ms, File::open(fifo), "open the FIFO");
+    co_await sleep(100ms);  // the other task's timer is due meanwhile in any case
+    co_return f.ok() ? std::string("opened") : f.error().message();
+  });
+  auto waited = std::chrono::steady_clock::now() - start;
+  finished.set_value();
+  watchdog.join();
+  // The Asio backend opens on the blocking pool, where the open waits for a writer until it is
+  // cancelled; io_uring's first attempt at an open does not wait (it opens the FIFO at once).
+  if (std::string_view(std::getenv("MOONRING_BACKEND") ? std::getenv("MOONRING_BACKEND") : "") ==
+      "asio")
+    CHECK(message == "open the FIFO: timed out");
+  else
+    CHECK((message == "open the FIFO: timed out" || message == "opened"));
+  CHECK(waited < 1s);
+  CHECK(*ticked_after >= 0);
+  CHECK(*ticked_after < 150);
+  if (writer < 0) writer = ::open(fifo.c_str(), O_RDWR | O_CLOEXEC);
+  rt.reset();
+  ::close(writer);
   std::filesystem::remove_all(dir);
 }

@@ -3,6 +3,7 @@
 
 #include <sched.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "runtime/core.hpp"
@@ -51,15 +52,52 @@ const Result<FileContent>& AsyncFile::wait() const {
   return *s.result;
 }
 
-bool AsyncFile::suspend(FileSlot* slot, std::coroutine_handle<> h) {
-  Core* core = Core::current();
-  std::lock_guard lock(slot->mutex);
-  if (slot->result) return false;  // finished between await_ready and here: resume at once
-  // The core counts the wait as work in flight so that it does not drop the frame at shutdown
-  // while the loader may still resume it.
-  core->external_started();
-  slot->waiters.push_back({core, h, core->context()});
+bool AsyncFile::GetAwaiter::await_suspend(std::coroutine_handle<> h) {
+  core_ = Core::current();
+  handle_ = h;
+  context_ = core_->context();
+  const CancellationToken& token = core_->token();
+  {
+    std::lock_guard lock(slot_->mutex);
+    if (slot_->result) return false;  // finished between await_ready and here: resume at once
+    if (token.cancelled()) {
+      if (!slot_->cancelled)
+        slot_->cancelled.emplace(runtime_error(RuntimeErrc::cancelled, "wait for " + slot_->path));
+      cancelled_ = true;
+      return false;
+    }
+    // The core counts the wait as work in flight so that it does not drop the frame at shutdown
+    // while the loader may still resume it.
+    core_->external_started();
+    slot_->waiters.push_back({core_, h, context_, this});
+  }
+  // The loader resumes us only through a message to this core, which runs after this.
+  if (token.can_be_cancelled()) registration_.attach(token, &GetAwaiter::cancel_requested, this);
   return true;
+}
+
+const Result<FileContent>& AsyncFile::GetAwaiter::await_resume() {
+  registration_.reset();
+  return cancelled_ ? *slot_->cancelled : *slot_->result;
+}
+
+// On the waiting task's core. If the loader has taken the waiter out already, its message to
+// resume the task is on its way and the task gets the file.
+void AsyncFile::GetAwaiter::cancel_requested(void* self) {
+  auto* a = static_cast<GetAwaiter*>(self);
+  FileSlot& slot = *a->slot_;
+  {
+    std::lock_guard lock(slot.mutex);
+    auto it = std::find_if(slot.waiters.begin(), slot.waiters.end(),
+                           [&](const FileSlot::Waiter& w) { return w.awaiter == a; });
+    if (it == slot.waiters.end()) return;
+    slot.waiters.erase(it);
+    if (!slot.cancelled)
+      slot.cancelled.emplace(runtime_error(RuntimeErrc::cancelled, "wait for " + slot.path));
+  }
+  a->cancelled_ = true;
+  a->core_->external_finished();
+  a->core_->schedule(a->handle_, a->context_);
 }
 
 }  // namespace moonring

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/cancel.hpp"
 #include "runtime/result.hpp"
 #include "workspace/map/file_content.hpp"
 
@@ -39,9 +40,13 @@ struct FileSlot {
     Core* core;
     std::coroutine_handle<> handle;
     TaskContext* context;
+    const void* awaiter;  // tells a cancelled get() its own entry
   };
   std::vector<Waiter> waiters;
   bool sleepers = false;
+  // What a get() whose task was cancelled while it waited sees ("wait for PATH: cancelled"):
+  // made by the first such get(), never changed afterwards.
+  std::optional<Result<FileContent>> cancelled;
 
   // From the worker: stores the result, wakes wait() and resumes get() on each awaiting core.
   void complete(Result<FileContent> r, uint64_t seq);
@@ -67,22 +72,31 @@ class AsyncFile {
   // as long as this handle.
   const Result<FileContent>& wait() const;
 
-  // co_await file.get(): the same answer without blocking the core.
-  auto get() const {
-    struct Awaiter {
-      FileSlot* slot;
-      bool await_ready() const noexcept { return slot->done(); }
-      bool await_suspend(std::coroutine_handle<> h) { return suspend(slot, h); }
-      const Result<FileContent>& await_resume() const { return *slot->result; }
-    };
-    return Awaiter{slot_.get()};
-  }
+  // co_await file.get(): the same answer without blocking the core. The wait follows the task's
+  // ambient token (runtime stop, with_timeout, when_any): cancelled, it gives a cancellation
+  // error (is_cancelled()) at once, and the file is still loaded for whoever asks next.
+  class GetAwaiter {
+   public:
+    explicit GetAwaiter(FileSlot* slot) : slot_(slot) {}
+    bool await_ready() const noexcept { return slot_->done(); }
+    bool await_suspend(std::coroutine_handle<> h);
+    const Result<FileContent>& await_resume();
+
+   private:
+    static void cancel_requested(void* self);
+    FileSlot* slot_;
+    Core* core_ = nullptr;
+    std::coroutine_handle<> handle_;
+    TaskContext* context_ = nullptr;
+    CancelRegistration registration_;
+    bool cancelled_ = false;
+  };
+  GetAwaiter get() const { return GetAwaiter(slot_.get()); }
 
   // Gives the content (and its share of the memory budget) back now rather than at scope end.
   void release() { slot_.reset(); }
 
  private:
-  static bool suspend(FileSlot* slot, std::coroutine_handle<> h);
   std::shared_ptr<FileSlot> slot_;
 };
 

@@ -1,6 +1,7 @@
-// Reads batches of small files of known size, for one loader worker: through its own io_uring
-// (one submission for the whole batch: open, read, close per file on direct descriptors) or,
-// without io_uring, with plain open + read + close. Files it cannot settle are left to the caller.
+// Reads batches of small files of known size, for one loader worker, through the runtime's
+// FileBatch (its own io_uring: every open in one submission, then every read and close in a
+// second; or, without io_uring, the same as plain calls). Files it cannot settle are left to
+// the caller.
 #pragma once
 
 #include <fcntl.h>
@@ -9,6 +10,7 @@
 #include <memory>
 #include <span>
 
+#include "runtime/file_batch.hpp"
 #include "workspace/map/mapped_region.hpp"
 
 namespace moonring {
@@ -26,32 +28,26 @@ struct SmallFile {
 
 class BatchReader {
  public:
-  // Files per read() call: one direct-descriptor slot each.
-  static constexpr std::size_t kMaxFiles = 64;
+  // Files per read() call: one slot each.
+  static constexpr std::size_t kMaxFiles = FileBatch::kSlots;
   // Files of this size or more are left to the caller (and best mapped anyway).
   static constexpr std::size_t kMaxFileSize = std::size_t{1} << 30;
 
-  // Null when io_uring is not to be used (MOONRING_BACKEND=asio) or not available; call on the
-  // thread that will use it (the ring is single-issuer).
+  // Through io_uring when the backend choice allows it and the kernel has it, else plain system
+  // calls (runtime/file_batch.hpp decides). Call on the thread that will use it.
   static std::unique_ptr<BatchReader> create();
-  ~BatchReader();
+  // Plain system calls whatever the backend choice.
+  static std::unique_ptr<BatchReader> create_plain();
   BatchReader(const BatchReader&) = delete;
   BatchReader& operator=(const BatchReader&) = delete;
 
+  bool uses_io_uring() const { return batch_->uses_io_uring(); }
   // Up to kMaxFiles files; returns when every request of the batch has completed.
   void read(std::span<SmallFile> files);
 
-  struct Ring;
-
  private:
-  explicit BatchReader(std::unique_ptr<Ring> ring);
-  // Submits what is queued and reaps `expected` completions, calling on_completion(data, res).
-  template <class OnCompletion>
-  void complete_all(std::size_t expected, OnCompletion&& on_completion);
-  std::unique_ptr<Ring> ring_;
+  explicit BatchReader(std::unique_ptr<FileBatch> batch) : batch_(std::move(batch)) {}
+  std::unique_ptr<FileBatch> batch_;
 };
-
-// The same without io_uring: openat + read + close per file.
-void read_plain(std::span<SmallFile> files);
 
 }  // namespace moonring

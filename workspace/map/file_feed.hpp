@@ -12,6 +12,7 @@
 #include <optional>
 #include <vector>
 
+#include "runtime/cancel.hpp"
 #include "workspace/map/async_file.hpp"
 
 namespace moonring {
@@ -32,17 +33,29 @@ class FileFeed {
   void close();
 
   // co_await feed.take() on a runtime core: the index of a file nobody has taken yet, or
-  // nullopt once the feed is closed and every file is taken.
-  auto take() {
-    struct Awaiter {
-      FileFeed* feed;
-      std::optional<std::size_t> index;
-      bool await_ready() noexcept { return false; }
-      bool await_suspend(std::coroutine_handle<> h) { return feed->take_or_park(index, h); }
-      std::optional<std::size_t> await_resume() const noexcept { return index; }
-    };
-    return Awaiter{this, std::nullopt};
-  }
+  // nullopt once the feed is closed and every file is taken. The wait follows the task's ambient
+  // token (runtime stop, with_timeout, when_any): cancelled, it gives nullopt at once (tell the
+  // two apart with current_token().cancelled()) and takes no file.
+  class TakeAwaiter {
+   public:
+    explicit TakeAwaiter(FileFeed* feed) : feed_(feed) {}
+    bool await_ready() noexcept { return false; }
+    bool await_suspend(std::coroutine_handle<> h);
+    std::optional<std::size_t> await_resume() {
+      registration_.reset();
+      return index_;
+    }
+
+   private:
+    static void cancel_requested(void* self);
+    FileFeed* feed_;
+    std::optional<std::size_t> index_;
+    Core* core_ = nullptr;
+    std::coroutine_handle<> handle_;
+    TaskContext* context_ = nullptr;
+    CancelRegistration registration_;
+  };
+  TakeAwaiter take() { return TakeAwaiter(this); }
 
   // The file at `index`, taken or not; the reference stays valid while the feed lives.
   AsyncFile& at(std::size_t index);
@@ -53,13 +66,11 @@ class FileFeed {
  private:
   // A task waiting in take(): the hand-off writes `index` and then resumes it on its core.
   struct Parked {
-    std::optional<std::size_t>* index;
+    std::optional<std::size_t>* index;  // also tells a cancelled take() its own entry
     Core* core;
     std::coroutine_handle<> handle;
     TaskContext* context;
   };
-  // Fills `index` now and returns false (resume at once), or parks the task and returns true.
-  bool take_or_park(std::optional<std::size_t>& index, std::coroutine_handle<> h);
   static void resume(const Parked& parked);
 
   mutable std::mutex mutex_;

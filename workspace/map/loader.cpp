@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "runtime/cpus.hpp"
+#include "runtime/thread.hpp"
 #include "workspace/map/mapped_region.hpp"
 #include "workspace/map/parent_dirs.hpp"
 
@@ -31,7 +32,10 @@ Loader::Loader(LoaderConfig config) : config_(config) {
   budget_ = std::make_shared<MemoryBudget>(config_.memory_limit);
   paused_ = config_.start_paused;
   threads_.reserve(config_.threads);
-  for (unsigned i = 0; i < config_.threads; ++i) threads_.emplace_back([this] { worker(); });
+  // SIGINT and SIGTERM stay blocked in the workers: the loader starts before the runtime blocks
+  // them, and they belong to the runtime's signalfd.
+  for (unsigned i = 0; i < config_.threads; ++i)
+    threads_.push_back(start_thread([this] { worker(); }));
 }
 
 Loader::~Loader() {
@@ -165,7 +169,7 @@ void Loader::worker() {
   Lock lock(budget_->mutex);
   std::vector<Job> jobs;
   std::vector<std::pair<SlotPtr, Result<FileContent>>> done;
-  // This worker's own ring, if io_uring is there and allowed.
+  // This worker's own batches (its own ring, if io_uring is there and allowed).
   SmallLoads small;
   small.reader = BatchReader::create();
   for (;;) {
@@ -374,10 +378,7 @@ void Loader::load_small(std::span<Job> jobs, SmallLoads& small,
     small.files[i].expected = jobs[i].lease.bytes();
   }
   small.dirs.resolve(small.paths, small.files);
-  if (small.reader)
-    small.reader->read(small.files);
-  else
-    read_plain(small.files);
+  small.reader->read(small.files);
   small.dirs.close_all();
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     SlotPtr s = jobs[i].slot;

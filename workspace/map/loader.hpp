@@ -100,7 +100,7 @@ class Loader {
   Result<FileContent> owned_content(Job job, OwnedBytes owned);
   // A worker's means for batches of small files, reused from batch to batch.
   struct SmallLoads {
-    std::unique_ptr<BatchReader> reader;  // null: plain system calls
+    std::unique_ptr<BatchReader> reader;
     ParentDirs dirs;
     std::vector<const std::string*> paths;
     std::vector<SmallFile> files;

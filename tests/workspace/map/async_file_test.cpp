@@ -1,5 +1,6 @@
 // AsyncFile: the states, a blocking wait() from a plain thread, and get() awaited in runtime
 // tasks on several cores while the loader finishes the files.
+#include <latch>
 #include <thread>
 #include <vector>
 
@@ -87,8 +88,11 @@ TEST_CASE("get() is awaited from runtime tasks on two cores") {
   auto files = loader.load_many(requests);
   auto rt = test::start_runtime(2);
   std::atomic<int> good{0};
+  // Each task counts itself in right before its first get(), which then suspends (the loader is
+  // paused); the loader resumes once both are in.
+  std::latch waiting(2);
   std::thread resumer([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    waiting.wait();
     loader.resume();
   });
   std::vector<std::thread> callers;
@@ -96,6 +100,7 @@ TEST_CASE("get() is awaited from runtime tasks on two cores") {
     callers.emplace_back([&, core] {
       rt->block_on(
           [&, core]() -> Task<void> {
+            waiting.count_down();
             for (unsigned i = core; i < files.size(); i += 2) {
               const auto& r = co_await files[i].get();
               if (r.ok() && r->text() == test::lua_text(2000 + i, i)) ++good;

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <memory>
 #include <string>
 #include <thread>
@@ -17,6 +18,7 @@
 
 #include "runtime/timer.hpp"
 #include "tests/runtime/test_support.hpp"
+#include "tests/skip.hpp"
 #include "tests/workspace/discover/temp_tree.hpp"
 #include "workspace/watch/watcher.hpp"
 
@@ -70,10 +72,13 @@ Task<Watcher> open_watcher(const std::string& root, std::chrono::milliseconds qu
   co_return std::move(*w);
 }
 
-Task<void> watch_until_cancelled(std::string root, std::shared_ptr<std::atomic<bool>> done) {
+// `waiting` is set once the watcher is open (or failed to open), right before it waits.
+Task<void> watch_until_cancelled(std::string root, std::shared_ptr<std::atomic<bool>> done,
+                                 std::shared_ptr<std::promise<void>> waiting) {
   WatchOptions o;
   o.roots = {std::move(root)};
   auto w = co_await Watcher::open(o);
+  waiting->set_value();
   if (!w) co_return;
   auto r = co_await w->next();
   if (!r && is_cancelled(r.error())) *done = true;
@@ -217,8 +222,8 @@ TEST_CASE("watch: a full kernel queue asks for a rescan") {
     std::fclose(f);
   }
   if (limit > 100000) {
-    WARN("max_queued_events is " << limit << ": overflowing it would take too long, skipped");
-    return;
+    return test::skip_because("max_queued_events is " + std::to_string(limit) +
+                              ": overflowing it would take too long");
   }
   test::TempTree t;
   auto rt = test::start_runtime();
@@ -284,9 +289,12 @@ TEST_CASE("watch: stopping the runtime ends a pending wait") {
   auto rt = test::start_runtime();
   std::size_t before = open_inotify_fds();
   auto ended = std::make_shared<std::atomic<bool>>(false);
-  rt->post(
-      0, Message([root = t.root(), ended] { spawn_detached(watch_until_cancelled(root, ended)); }));
-  std::this_thread::sleep_for(200ms);
+  auto waiting = std::make_shared<std::promise<void>>();
+  auto watching = waiting->get_future();
+  rt->post(0, Message([root = t.root(), ended, waiting] {
+             spawn_detached(watch_until_cancelled(root, ended, waiting));
+           }));
+  watching.wait();  // the stop must find the task in next(), not still opening the watcher
   rt->request_stop();
   rt->join();
   CHECK(*ended);
