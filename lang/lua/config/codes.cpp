@@ -30,8 +30,9 @@ constexpr std::array<LualsCode, 7> kLuals = {{
 }};
 
 // luacheck: 011 syntax error; 111/112/113 set/mutate/read an undefined global; 211/212/213 unused
-// variable/argument/loop variable; 41x redefined, 42x/43x shadowing; 511 unreachable code;
-// 314 duplicate field in a table literal; 531 more values than variables.
+// variable/argument/loop variable, 231/232/233 the same only assigned ("never accessed"); 41x
+// redefined, 42x/43x shadowing; 511 unreachable code; 314 duplicate field in a table literal;
+// 531 more values than variables.
 struct LuacheckCodes {
   std::string_view ours;
   std::array<std::string_view, 9> luacheck;  // "" ends the list
@@ -39,9 +40,9 @@ struct LuacheckCodes {
 constexpr std::array<LuacheckCodes, 9> kLuacheck = {{
     {"syntax-error", {"011"}},
     {"undefined-global", {"111", "112", "113"}},
-    {"unused-local", {"211"}},
-    {"unused-arg", {"212"}},
-    {"unused-loop-var", {"213"}},
+    {"unused-local", {"211", "231"}},
+    {"unused-arg", {"212", "232"}},
+    {"unused-loop-var", {"213", "233"}},
     {"shadowing", {"411", "412", "413", "421", "422", "423", "431", "432", "433"}},
     {"unreachable-code", {"511"}},
     {"duplicate-key", {"314"}},

@@ -95,9 +95,12 @@ std::optional<Severity> Config::severity_of(std::string_view code) const {
   return it->second;
 }
 
-bool IgnoreRule::matches(std::string_view code, std::string_view name) const {
+bool IgnoreRule::matches(std::string_view code, std::string_view name,
+                         std::string_view luacheck_code) const {
   const bool code_ok =
-      code_pattern.empty() || std::find(codes.begin(), codes.end(), code) != codes.end();
+      code_pattern.empty() ||
+      (luacheck_code.empty() ? std::find(codes.begin(), codes.end(), code) != codes.end()
+                             : lua_pattern_find(code_pattern, luacheck_code));
   if (!code_ok) return false;
   return name_pattern.empty() || (!name.empty() && lua_pattern_find(name_pattern, name));
 }
@@ -134,21 +137,32 @@ IgnoreRule luacheck_ignore_rule(std::string_view pattern) {
   for (std::string_view code : moonring_codes()) {
     if (rule.code_pattern.empty()) {
       rule.codes.emplace_back(code);
+      rule.whole.emplace_back(code);
       continue;
     }
-    for (std::string_view lc : luacheck_codes_for(code)) {
-      if (lua_pattern_find(rule.code_pattern, lc)) {
-        rule.codes.emplace_back(code);
-        break;
-      }
-    }
+    const auto luacheck = luacheck_codes_for(code);
+    const auto matched = std::count_if(luacheck.begin(), luacheck.end(), [&](std::string_view lc) {
+      return lua_pattern_find(rule.code_pattern, lc);
+    });
+    if (matched > 0) rule.codes.emplace_back(code);
+    if (matched > 0 && static_cast<std::size_t>(matched) == luacheck.size())
+      rule.whole.emplace_back(code);
   }
   return rule;
 }
 
-bool Config::is_ignored(std::string_view code, std::string_view name) const {
-  return std::any_of(ignore.begin(), ignore.end(),
-                     [&](const IgnoreRule& rule) { return rule.matches(code, name); });
+bool Config::is_ignored(std::string_view code, std::string_view name,
+                        std::string_view luacheck_code) const {
+  return std::any_of(ignore.begin(), ignore.end(), [&](const IgnoreRule& rule) {
+    return rule.matches(code, name, luacheck_code);
+  });
+}
+
+bool Config::ignores_whole(std::string_view code) const {
+  return std::any_of(ignore.begin(), ignore.end(), [&](const IgnoreRule& rule) {
+    return rule.name_pattern.empty() &&
+           std::find(rule.whole.begin(), rule.whole.end(), code) != rule.whole.end();
+  });
 }
 
 void apply(Config& config, const Settings& layer, std::string origin) {

@@ -40,11 +40,15 @@ struct StdSet {
 struct IgnoreRule {
   std::string code_pattern;        // luacheck's code pattern, anchored ("" = every code)
   std::string name_pattern;        // anchored as luacheck does ("" = every name)
-  std::vector<std::string> codes;  // moonring codes covered ("" code_pattern: all of them)
+  std::vector<std::string> codes;  // moonring codes covered, in part or whole ("": all of them)
+  std::vector<std::string> whole;  // moonring codes covered whole: every luacheck code of theirs
   bool operator==(const IgnoreRule&) const = default;
   // Whether a diagnostic with moonring code `code` about the variable `name` ("" when it names
-  // none) is ignored by this rule.
-  bool matches(std::string_view code, std::string_view name) const;
+  // none) is ignored by this rule. `luacheck_code` is luacheck's own code for that diagnostic
+  // where ours covers several ("231" for an unused-local only assigned, "421"): the code pattern
+  // is matched against it; "" falls back to `codes`.
+  bool matches(std::string_view code, std::string_view name,
+               std::string_view luacheck_code = {}) const;
 };
 
 // luacheck's ignore pattern: "code/name"; a pattern with a letter or '_' is a name, otherwise a
@@ -115,8 +119,13 @@ struct Config {
   KnownGlobals known_globals() const;
   // The configured severity of a code, if any.
   std::optional<Severity> severity_of(std::string_view code) const;
-  // Whether an ignore rule silences `code` (a moonring code) for `name` (may be empty).
-  bool is_ignored(std::string_view code, std::string_view name) const;
+  // Whether an ignore rule silences `code` (a moonring code) for `name` (may be empty); see
+  // IgnoreRule::matches for `luacheck_code`.
+  bool is_ignored(std::string_view code, std::string_view name,
+                  std::string_view luacheck_code = {}) const;
+  // Whether a rule that names no variable covers every luacheck code of `code`: then the code
+  // can be switched off as a whole ("ignore = {'4'}"), not diagnostic by diagnostic ("431").
+  bool ignores_whole(std::string_view code) const;
 };
 
 // Applies `layer` on top of `config`; `origin` (a path, "command line") goes into `sources`.

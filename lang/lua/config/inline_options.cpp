@@ -102,10 +102,11 @@ bool words_are(const std::vector<std::string>& words,
   return words.size() == want.size() && std::equal(want.begin(), want.end(), words.begin());
 }
 
-// luacheck's switches that turn a group of warnings off, as ignore patterns of its codes.
+// luacheck's switches that turn a group of warnings off, as the ignore patterns luacheck's
+// options.lua gives them ("unused" covers unused values, 3xx, too).
 std::optional<std::string_view> switch_off(const std::vector<std::string>& words) {
-  if (words_are(words, {"no", "unused"})) return "21";
-  if (words_are(words, {"no", "unused", "args"})) return "212";
+  if (words_are(words, {"no", "unused"})) return "[23]";
+  if (words_are(words, {"no", "unused", "args"})) return "21[23]";
   if (words_are(words, {"no", "redefined"})) return "4";
   if (words_are(words, {"no", "global"})) return "1";
   return std::nullopt;
@@ -172,10 +173,10 @@ InlineOptions read_inline_options(const Tree& tree) {
   return out;
 }
 
-bool InlineOptions::ignores_at(std::string_view code, std::string_view name,
-                               std::uint32_t offset) const {
+bool InlineOptions::ignores_at(std::string_view code, std::string_view name, std::uint32_t offset,
+                               std::string_view luacheck_code) const {
   return std::any_of(ignores.begin(), ignores.end(), [&](const Ignore& i) {
-    return i.span.contains(offset) && i.rule.matches(code, name);
+    return i.span.contains(offset) && i.rule.matches(code, name, luacheck_code);
   });
 }
 

@@ -37,8 +37,9 @@ struct InlineOptions {
 
   bool empty() const { return ignores.empty() && globals.empty(); }
   // Whether a diagnostic with moonring code `code` about `name` ("" for none) at `offset` is
-  // ignored by an option covering that offset.
-  bool ignores_at(std::string_view code, std::string_view name, std::uint32_t offset) const;
+  // ignored by an option covering that offset; see IgnoreRule::matches for `luacheck_code`.
+  bool ignores_at(std::string_view code, std::string_view name, std::uint32_t offset,
+                  std::string_view luacheck_code = {}) const;
   // Whether `name` is declared a global by an option covering `offset`.
   bool declares_at(std::string_view name, std::uint32_t offset) const;
 };

@@ -12,12 +12,15 @@
 #include <cstdlib>
 
 #include "lang/lua/config/error.hpp"
+#include "lang/lua/config/isolate.hpp"
 
 namespace moonring::lua::config {
 namespace {
 
 constexpr int kHookEvery = 1000;  // instructions between two count-hook calls
 constexpr std::size_t kSerialiseHeadroom = std::size_t{16} << 20;
+// Address space the child may add beyond the Lua state's cap: the C++ copy of the answer, stacks.
+constexpr std::size_t kAddressSpaceHeadroom = std::size_t{256} << 20;
 
 struct Budget {
   std::size_t used = 0;
@@ -90,8 +93,10 @@ int guarded_call(lua_State* L) {
   return lua_gettop(L);
 }
 
-// Lua's matcher backtracks in C, where the count hook does not run: a subject of length n and a
-// pattern with q repetition items cost up to about n^(q+1) steps. Refuse more than 10^8.
+// Lua's matcher backtracks in C, where the count hook does not run. A subject of length n and a
+// pattern of length m with q repetition items (%b counts as one) cost about n^(q+1) steps for
+// the splits of the subject between the items, and n * m for comparing the fixed part at every
+// start. Refuse more than 10^8; what this estimate misses the child process's CPU limit stops.
 int guarded_pattern(lua_State* L) {
   std::size_t n = 0, plen = 0;
   luaL_checklstring(L, 1, &n);
@@ -101,6 +106,10 @@ int guarded_pattern(lua_State* L) {
     char c = p[i];
     if (c == '%') {
       ++i;
+      if (i < plen && p[i] == 'b') {
+        ++q;
+        i += 2;
+      }
     } else if (c == '[') {
       for (++i; i < plen && p[i] != ']'; ++i) {
         if (p[i] == '%') ++i;
@@ -109,8 +118,35 @@ int guarded_pattern(lua_State* L) {
       ++q;
     }
   }
-  if (std::pow(static_cast<double>(n) + 1, q + 1) > 1e8) {
-    return luaL_error(L, "pattern too costly for the configuration sandbox");
+  const double subject = static_cast<double>(n) + 1;
+  const double cost = std::pow(subject, q + 1) + subject * (static_cast<double>(plen) + 1);
+  if (cost > 1e8) return luaL_error(L, "pattern too costly for the configuration sandbox");
+  return guarded_call(L);
+}
+
+// string.rep loops once per copy in C, even when the copies are empty: an empty result is
+// answered at once; any other result is bounded by the memory cap.
+int guarded_rep(lua_State* L) {
+  std::size_t len = 0, sep_len = 0;
+  luaL_checklstring(L, 1, &len);
+  luaL_optlstring(L, 3, "", &sep_len);
+  if (len == 0 && sep_len == 0) {
+    luaL_checkinteger(L, 2);
+    lua_pushliteral(L, "");
+    return 1;
+  }
+  return guarded_call(L);
+}
+
+// table.move loops once per element in C whatever the tables hold; a table the memory cap
+// allows has far fewer elements than this.
+constexpr lua_Integer kMaxMoved = lua_Integer{1} << 22;
+
+int guarded_move(lua_State* L) {
+  const lua_Integer first = luaL_checkinteger(L, 2);
+  const lua_Integer last = luaL_checkinteger(L, 3);
+  if (last >= first && (first <= 0 ? last >= kMaxMoved + first : last - first >= kMaxMoved)) {
+    return luaL_error(L, "table.move: too many elements for the configuration sandbox");
   }
   return guarded_call(L);
 }
@@ -180,6 +216,9 @@ void open_sandbox(lua_State* L) {
   for (const char* name : {"find", "match", "gmatch", "gsub"}) {
     wrap_field(L, str, name, guarded_pattern);
   }
+  wrap_field(L, str, "rep", guarded_rep);
+  lua_getfield(L, g, LUA_TABLIBNAME);
+  wrap_field(L, lua_gettop(L), "move", guarded_move);
   lua_settop(L, g);
 }
 
@@ -279,10 +318,9 @@ std::string with_thousands(std::uint64_t n) {
   return out;
 }
 
-}  // namespace
-
-Result<LuaValue> run_sandboxed(std::string_view code, const std::string& path,
-                               const SandboxLimits& limits) {
+// The evaluation itself, in the calling process: the encoded globals, or the error.
+Result<std::string> evaluate(std::string_view code, const std::string& path,
+                             const SandboxLimits& limits) {
   Budget budget;
   budget.limit = limits.memory_bytes;
   budget.max_instructions = limits.instructions;
@@ -338,7 +376,22 @@ Result<LuaValue> run_sandboxed(std::string_view code, const std::string& path,
     if (!message.starts_with(path)) message = path + ": " + message;
     return config_error(ConfigErrc::lua_error, message);
   }
-  auto value = decode_lua_value(encoded);
+  return encoded;
+}
+
+}  // namespace
+
+Result<LuaValue> run_sandboxed(std::string_view code, const std::string& path,
+                               const SandboxLimits& limits) {
+  IsolationLimits isolation;
+  isolation.cpu_seconds = limits.cpu_seconds;
+  // Real time only matters when the child is blocked or starved of CPU by a loaded machine.
+  isolation.wall_seconds = 2 * limits.cpu_seconds + 5;
+  // The Lua state's own cap counts only Lua's allocations; this bounds everything else too.
+  isolation.memory_bytes = limits.memory_bytes + kSerialiseHeadroom + kAddressSpaceHeadroom;
+  auto encoded = run_isolated(path, isolation, [&] { return evaluate(code, path, limits); });
+  if (!encoded) return encoded.take_error();
+  auto value = decode_lua_value(*encoded);
   if (!value) {
     return config_error(ConfigErrc::lua_error, path + ": could not read the result back");
   }

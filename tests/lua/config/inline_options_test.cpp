@@ -86,3 +86,79 @@ TEST_CASE("long comments and other comments are not options", "[config][inline]"
       "local a = 1\n";
   CHECK(read(source).empty());
 }
+
+// Each snippet's expectations are what luacheck 1.1 reports for it (`luacheck --no-config
+// --codes`), given as the luacheck code of each warning: moonring's codes cover several of
+// luacheck's, and the checker hands ignores_at the precise one.
+TEST_CASE("ignore 231/NAME reaches only variables that are never accessed", "[config][inline]") {
+  // luacheck: no warning for `errors` (W231, ignored); W231 for `other` (line 211/other only).
+  const std::string source =
+      "local function f(stanza)\n"
+      "  -- luacheck: ignore 231/errors\n"
+      "  local fields, errors\n"
+      "  fields, errors = stanza, {}\n"
+      "  local other\n"
+      "  other = 1 -- luacheck: ignore 211/other\n"
+      "  return fields\n"
+      "end\n"
+      "return f\n";
+  const InlineOptions options = read(source);
+  const std::uint32_t errors = at(source, "errors\n");
+  CHECK(options.ignores_at("unused-local", "errors", errors, "231"));
+  CHECK_FALSE(options.ignores_at("unused-local", "errors", errors, "211"));
+  CHECK_FALSE(options.ignores_at("unused-arg", "errors", errors, "232"));
+  // The option on `other = 1` covers that line, not the declaration's, where luacheck reports.
+  CHECK_FALSE(options.ignores_at("unused-local", "other", at(source, "other\n"), "231"));
+  CHECK(options.ignores_at("unused-local", "other", at(source, "other = 1"), "211"));
+  CHECK_FALSE(options.ignores_at("unused-local", "other", at(source, "other = 1"), "231"));
+}
+
+TEST_CASE("ignore 4xx/NAME reaches only that kind of shadowing", "[config][inline]") {
+  // luacheck: W411 err (line 4), W431 ok (line 6), W421 err (line 10); the 431 of `err` on line
+  // 7 and the 422s of `ok` on lines 8 and 10 are ignored.
+  const std::string source =
+      "-- luacheck: ignore 431/err 422/ok\n"
+      "local ok, err = pcall(print)\n"
+      "print(ok, err)\n"
+      "local res, err = pcall(print)\n"
+      "print(res, err)\n"
+      "local function g(ok)\n"
+      "  local err = 1\n"
+      "  do local ok = 2; print(ok) end\n"
+      "  for i = 1, 2 do\n"
+      "    local ok, err = i, i\n"
+      "    print(ok, err)\n"
+      "  end\n"
+      "  return err, ok\n"
+      "end\n"
+      "return g\n";
+  const InlineOptions options = read(source);
+  CHECK_FALSE(
+      options.ignores_at("shadowing", "err", at(source, "err = pcall(print)\nprint(res"), "411"));
+  CHECK_FALSE(options.ignores_at("shadowing", "ok", at(source, "ok)\n"), "431"));
+  CHECK(options.ignores_at("shadowing", "err", at(source, "err = 1"), "431"));
+  CHECK(options.ignores_at("shadowing", "ok", at(source, "ok = 2"), "422"));
+  CHECK(options.ignores_at("shadowing", "ok", at(source, "ok, err = i"), "422"));
+  CHECK_FALSE(options.ignores_at("shadowing", "err", at(source, "err = i"), "421"));
+  // Without the precise code (a caller that has none), a code pattern covers the moonring codes
+  // any of whose luacheck codes it matches, as before.
+  CHECK(options.ignores_at("shadowing", "err", at(source, "err = i")));
+}
+
+TEST_CASE("switches use luacheck's own patterns", "[config][inline]") {
+  // luacheck's options.lua: unused = "[23]", unused_args = "21[23]", redefined = "4".
+  const std::string source =
+      "local function f(x) -- luacheck: no unused args\n"
+      "  for i = 1, 2 do end\n"
+      "  x = 1\n"
+      "end\n"
+      "local function g() local y; y = 1 end -- luacheck: no unused\n"
+      "return f, g\n";
+  const InlineOptions options = read(source);
+  const std::uint32_t x = at(source, "x)");
+  CHECK(options.ignores_at("unused-arg", "x", x, "212"));
+  CHECK_FALSE(options.ignores_at("unused-arg", "x", x, "232"));  // 21[23] leaves 232
+  const std::uint32_t y = at(source, "y;");
+  CHECK(options.ignores_at("unused-local", "y", y, "231"));
+  CHECK(options.ignores_at("unused-local", "y", y, "211"));
+}

@@ -187,3 +187,43 @@ TEST_CASE("sandbox: the reader reports sandbox errors as they are", "[config][sa
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().message().starts_with("/w/.luacheckrc: exceeded 10,000,000 instructions"));
 }
+
+TEST_CASE("sandbox: one long library call ends within the CPU limit", "[config][sandbox]") {
+  // Each is a single C call that never returns to the count hook on its own: the call is refused
+  // up front where its cost is known, and the evaluating process is stopped where it is not.
+  // (string.rep("", math.maxinteger) is answered at once instead: see the next case.)
+  SandboxLimits limits;
+  limits.cpu_seconds = 1;
+  struct Hostile {
+    const char* code;
+    const char* expected;
+  };
+  for (const Hostile& h : {
+           Hostile{R"(table.move({}, 1, 1e15, 1, {}))", "table.move: too many elements"},
+           Hostile{R"(x = ("a"):rep(1e6):match(("a"):rep(1e5) .. "b"))", "pattern too costly"},
+           // Each utf8.len is cheap enough but a thousand of them run between two hook calls.
+           Hostile{R"(local s = ("x"):rep(3e7) for i = 1, 1e9 do utf8.len(s) end)",
+                   "/w/.luacheckrc: exceeded 1 seconds of CPU time"},
+       }) {
+    Outcome o = run(h.code, limits);
+    INFO(h.code << "\n-> " << o.message << " (" << o.seconds << " s)");
+    CHECK_FALSE(o.ok);
+    CHECK(o.message.find(h.expected) != std::string::npos);
+    // One second of CPU time; the rest is room for a loaded machine (a starved child goes on
+    // until its CPU limit) and a sanitised build.
+    CHECK(o.seconds < 30);
+  }
+}
+
+TEST_CASE("sandbox: an empty string.rep is answered at once", "[config][sandbox]") {
+  SandboxLimits limits;
+  limits.cpu_seconds = 1;
+  auto start = std::chrono::steady_clock::now();
+  auto r = run_sandboxed(R"(x = string.rep("", math.maxinteger) y = (""):rep(1e15, ""))",
+                         "/w/.luacheckrc", limits);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  REQUIRE(r.ok());
+  CHECK(r->get("x")->string.empty());
+  CHECK(r->get("y")->string.empty());
+  CHECK(seconds < 10);
+}
