@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,7 +32,8 @@ namespace {
 constexpr const char* kUsage =
     "usage: moonring check [PATH...] [--format text|json|sarif] [--lua-version V] [--jobs N]\n"
     "                      [--fail-on error|warning|information|hint] [--include GLOB]\n"
-    "                      [--exclude GLOB] [--globals NAME,...]\n";
+    "                      [--exclude GLOB] [--globals NAME,...] [--no-inline]\n"
+    "                      [--max-file-size BYTES]  (K, M, G: 1024-based; default 20M)\n";
 
 struct CheckArgs {
   ReportFormat format = ReportFormat::text;
@@ -40,8 +43,48 @@ struct CheckArgs {
   std::vector<std::string> includes;
   std::vector<std::string> excludes;
   std::vector<std::string> globals;
+  bool no_inline = false;  // luacheck's --no-inline: files' "-- luacheck:" comments do not apply
   bool help = false;
 };
+
+// --max-file-size: bytes, or a number with K, M or G (1024-based); 1 byte to 4 GB - 1 (offsets
+// in a file are 32-bit). A file over it is not checked, which is an error.
+Result<std::uint64_t> parse_size(std::string_view v) {
+  std::uint64_t scale = 1;
+  std::string_view digits = v;
+  if (!digits.empty()) {
+    switch (digits.back()) {
+      case 'k':
+      case 'K':
+        scale = 1ull << 10;
+        break;
+      case 'm':
+      case 'M':
+        scale = 1ull << 20;
+        break;
+      case 'g':
+      case 'G':
+        scale = 1ull << 30;
+        break;
+      default:
+        break;
+    }
+    if (scale != 1) digits.remove_suffix(1);
+  }
+  std::uint64_t n = 0;
+  bool ok = !digits.empty() && digits.size() <= 10;
+  for (char c : digits) {
+    if (c < '0' || c > '9') ok = false;
+    n = n * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  if (!ok || n == 0 || n * scale >= (1ull << 32)) {
+    return workspace::usage_error(
+        "--max-file-size must be 1 byte to 4 GB - 1, in bytes or with K, M or G (1024-based), "
+        "not '" +
+        std::string(v) + "'");
+  }
+  return n * scale;
+}
 
 std::vector<std::string> split_names(std::string_view list) {
   std::vector<std::string> names;
@@ -122,6 +165,19 @@ std::vector<workspace::ArgOption> options_for(CheckArgs& args, const bool& walki
          args.help = true;
          return {};
        }},
+      {{"--no-inline"},
+       false,
+       [&args](std::string_view) -> Result<void> {
+         args.no_inline = true;
+         return {};
+       }},
+      {{"--max-file-size"},
+       true,  // applied ahead of the walks (max_file_size_ahead); checked here
+       [](std::string_view v) -> Result<void> {
+         auto size = parse_size(v);
+         if (!size) return size.error();
+         return {};
+       }},
       {{"--globals"},
        true,
        [&args](std::string_view v) -> Result<void> {
@@ -168,10 +224,44 @@ unsigned jobs_ahead(int argc, const char* const* argv, int first) {
   return jobs;
 }
 
+// The value of the last well-formed --max-file-size before "--", read ahead of the real parse
+// (which reports a malformed one): walks start with the first path, which may come before it.
+std::optional<std::uint64_t> max_file_size_ahead(int argc, const char* const* argv, int first) {
+  std::optional<std::uint64_t> limit;
+  for (int i = first; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--") break;
+    std::string_view value;
+    if (arg == "--max-file-size" && i + 1 < argc)
+      value = argv[++i];
+    else if (arg.starts_with("--max-file-size="))
+      value = arg.substr(16);
+    else
+      continue;
+    if (auto size = parse_size(value)) limit = *size;
+  }
+  return limit;
+}
+
+// Whether --help (or -h) is anywhere before "--": then nothing else is done, the configuration
+// (which may be slow, or hostile) included.
+bool help_ahead(int argc, const char* const* argv, int first) {
+  for (int i = first; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--") break;
+    if (arg == "--help" || arg == "-h") return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 int check_command(int argc, const char* const* argv, int first) {
   const auto started = std::chrono::steady_clock::now();
+  if (help_ahead(argc, argv, first)) {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
   // The workspace's own configuration (.luacheckrc, .luarc.json, found from the current folder)
   // first: its excludes shape the walks, which start with the first path on the command line.
   auto config = lua::config::load_config(".", {});
@@ -209,6 +299,7 @@ int check_command(int argc, const char* const* argv, int first) {
   FileFeed feed;
   auto progress = std::make_unique<Progress>();
   workspace::DiscoverOptions discover_options;
+  if (auto limit = max_file_size_ahead(argc, argv, first)) discover_options.max_file_size = *limit;
   // Paths start walking the moment they are read, so options that shape discovery (--include,
   // --exclude) must come before them; the walks are created with the first path.
   std::unique_ptr<Walks> walks;
@@ -260,6 +351,7 @@ int check_command(int argc, const char* const* argv, int first) {
   CheckSettings settings(std::move(*config), std::move(command_line));
   lua::WorkspaceCheckOptions& check_options = settings.base();
   check_options.on_file_analysed = [&progress] { progress->done(); };
+  check_options.inline_options = !args.no_inline;
 
   std::vector<lua::FileReport> reports = lua::check_workspace(**runtime, feed, check_options);
   (*runtime)->request_stop();
@@ -275,10 +367,17 @@ int check_command(int argc, const char* const* argv, int first) {
                    problem.message().c_str());
       continue;
     }
-    std::fprintf(stderr, "moonring check: %s\n", problem.message().c_str());
+    // A file or folder not checked is an error in the report too (CI must not read it as clean);
+    // it goes to stderr with the files that could not be read, below.
     if (problem.kind == workspace::ProblemKind::missing_root ||
-        problem.kind == workspace::ProblemKind::unreadable)
-      io_error = true;
+        problem.kind == workspace::ProblemKind::unreadable ||
+        problem.kind == workspace::ProblemKind::too_large) {
+      lua::FileReport& not_checked = reports.emplace_back();
+      not_checked.path = problem.path;
+      not_checked.load_error = problem.error;
+    } else {
+      std::fprintf(stderr, "moonring check: %s\n", problem.message().c_str());
+    }
   }
 
   // Library files gave their definitions; they are not part of the report.

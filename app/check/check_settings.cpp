@@ -15,7 +15,7 @@ lua::DiagnosticPolicy policy_for(const lua::config::Config& config) {
   for (std::size_t i = 0; i < lua::kDiagnosticCodeCount; ++i) {
     const auto code = static_cast<lua::DiagnosticCode>(i);
     const std::string_view name = lua::code_name(code);
-    if (config.is_disabled(name) || config.is_ignored(name, "")) policy.disable(code);
+    if (config.is_disabled(name) || config.ignores_whole(name)) policy.disable(code);
     if (auto severity = config.severity_of(name)) policy.set_severity(code, *severity);
   }
   return policy;
@@ -46,8 +46,9 @@ std::unique_ptr<CheckSettings::Entry> CheckSettings::make(lua::config::Config co
   options.version = e->config.version;
   options.policy = policy_for(e->config);
   if (!e->config.ignore.empty()) {
-    options.is_ignored = [e](lua::DiagnosticCode code, std::string_view name) {
-      return e->config.is_ignored(lua::code_name(code), name);
+    options.is_ignored = [e](lua::DiagnosticCode code, std::string_view name,
+                             std::string_view luacheck_code) {
+      return e->config.is_ignored(lua::code_name(code), name, luacheck_code);
     };
   }
   options.is_known_global = [e](std::string_view name) { return e->known.contains(name); };

@@ -1,37 +1,60 @@
 // `moonring check --format json`: one array of {file, range, severity, code, message}, with
-// 0-based lines and UTF-16 characters as LSP positions have them.
-#include <nlohmann/json.hpp>
-
+// 0-based lines and UTF-16 characters as LSP positions have them, one diagnostic a line. A file
+// not checked is an error with the code `file-not-checked` at 0:0.
 #include "app/check/report.hpp"
+#include "protocol/jsonrpc/message.hpp"
 
 namespace moonring::app {
 
 namespace {
-nlohmann::json position(std::uint32_t line, std::uint32_t character) {
-  return {{"line", line - 1}, {"character", character}};
+
+void position(ReportOut& o, std::uint32_t line, std::uint32_t character) {
+  o << "{\"line\":" << std::uint64_t{line - 1} << ",\"character\":" << std::uint64_t{character}
+    << '}';
 }
+
+// `file` already a JSON string.
+void entry(ReportOut& o, bool& first, std::string_view file) {
+  o << (first ? "\n{\"file\":" : ",\n{\"file\":") << file;
+  first = false;
+}
+
 }  // namespace
 
 void write_json(std::FILE* out, std::span<const lua::FileReport> reports) {
-  nlohmann::json all = nlohmann::json::array();
+  ReportOut o(out);
+  bool first = true;
+  o << '[';
+  std::string file;     // the report's path as a JSON string, escaped once per file
+  std::string scratch;  // a message built for printing (lua::message)
   for (const lua::FileReport& report : reports) {
+    if (!report.load_error && report.diagnostics.empty()) continue;
+    file.clear();
+    jsonrpc::append_json_string(file, report.path);
+    if (report.load_error) {
+      entry(o, first, file);
+      o << ",\"range\":{\"start\":{\"line\":0,\"character\":0},\"end\":{\"line\":0,\"character\":0}"
+           "}"
+           ",\"severity\":\"error\",\"code\":\""
+        << kNotCheckedCode << "\",\"message\":";
+      o.json_string(not_checked_reason(report));
+      o << '}';
+      continue;
+    }
     for (const lua::ReportedDiagnostic& r : report.diagnostics) {
       const lua::Diagnostic& d = r.diagnostic;
-      all.push_back({
-          {"file", report.path},
-          {"range",
-           {{"start", position(d.start.line, r.start_utf16)},
-            {"end", position(d.end.line, r.end_utf16)}}},
-          {"severity", lua::severity_name(d.severity)},
-          {"code", lua::code_name(d.code)},
-          {"message", d.message},
-      });
+      entry(o, first, file);
+      o << ",\"range\":{\"start\":";
+      position(o, d.start.line, r.start_utf16);
+      o << ",\"end\":";
+      position(o, d.end.line, r.end_utf16);
+      o << "},\"severity\":\"" << lua::severity_name(d.severity) << "\",\"code\":\""
+        << lua::code_name(d.code) << "\",\"message\":";
+      o.json_string(lua::message(report, r, scratch));
+      o << '}';
     }
   }
-  // Replace invalid UTF-8 (a message quoting a broken file) rather than fail the whole report.
-  const std::string text = all.dump(1, ' ', false, nlohmann::json::error_handler_t::replace);
-  std::fwrite(text.data(), 1, text.size(), out);
-  std::fputc('\n', out);
+  o << (first ? "]\n" : "\n]\n");
 }
 
 }  // namespace moonring::app

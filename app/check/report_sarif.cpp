@@ -1,11 +1,11 @@
-// `moonring check --format sarif`: a SARIF 2.1.0 log (one run, a rule per diagnostic code), the
-// form GitHub code scanning accepts. Columns are 1-based UTF-16 units, SARIF's default.
+// `moonring check --format sarif`: a SARIF 2.1.0 log (one run, a rule per diagnostic code and one
+// for files not checked), the form GitHub code scanning accepts. Columns are 1-based UTF-16 units,
+// SARIF's default.
 #include <array>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
 #include "app/check/report.hpp"
+#include "protocol/jsonrpc/message.hpp"
 #include "workspace/documents/file_uri.hpp"
 
 namespace moonring::app {
@@ -53,56 +53,93 @@ const char* level(lua::Severity severity) {
 
 // A relative path stays relative to the source root (GitHub resolves it against the repository);
 // an absolute one becomes a file: URI. Either way, bytes outside RFC 3986's unreserved set and
-// "/" are percent-encoded.
-nlohmann::json artifact(const std::string& path) {
-  std::string uri = path.starts_with('/') ? workspace::path_to_file_uri(path)
-                                          : workspace::percent_encode_path(path);
-  nlohmann::json location = {{"uri", uri}};
-  if (!path.starts_with('/')) location["uriBaseId"] = "%SRCROOT%";
+// "/" are percent-encoded. Written as a JSON artifactLocation object.
+std::string artifact(const std::string& path) {
+  const bool absolute = path.starts_with('/');
+  const std::string uri =
+      absolute ? workspace::path_to_file_uri(path) : workspace::percent_encode_path(path);
+  std::string location = "{\"uri\":";
+  jsonrpc::append_json_string(location, uri);
+  location += absolute ? "}" : ",\"uriBaseId\":\"%SRCROOT%\"}";
   return location;
+}
+
+void rule(ReportOut& o, std::string_view id, const char* description, const char* level) {
+  o << "{\"id\":\"" << id << "\",\"shortDescription\":{\"text\":";
+  o.json_string(description);
+  o << "},\"defaultConfiguration\":{\"level\":\"" << level << "\"}}";
+}
+
+// The error for a file that was not checked: a result and a notification carry it alike.
+void not_checked(ReportOut& o, const std::string& location, const std::string& reason,
+                 bool as_result) {
+  if (as_result) {
+    o << "{\"ruleId\":\"" << kNotCheckedCode << "\",\"ruleIndex\":" << std::uint64_t{kRules.size()}
+      << ",\"level\":\"error\",\"message\":{\"text\":";
+  } else {
+    o << "{\"level\":\"error\",\"message\":{\"text\":";
+  }
+  o.json_string(reason);
+  o << "},\"locations\":[{\"physicalLocation\":{\"artifactLocation\":" << location << "}}]}";
 }
 
 }  // namespace
 
+// Written as it goes (a document built first cost more than the check).
 void write_sarif(std::FILE* out, std::span<const lua::FileReport> reports) {
-  nlohmann::json rules = nlohmann::json::array();
-  for (const RuleText& rule : kRules) {
-    rules.push_back(
-        {{"id", lua::code_name(rule.code)},
-         {"shortDescription", {{"text", rule.description}}},
-         {"defaultConfiguration", {{"level", level(lua::default_severity(rule.code))}}}});
+  ReportOut o(out);
+  o << "{\n\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\n\"version\":\"2.1.0\",\n"
+       "\"runs\":[{\n\"tool\":{\"driver\":{\"name\":\"moonring\",\"version\":\"0.1.0\",\"rules\":[";
+  for (const RuleText& r : kRules) {
+    rule(o, lua::code_name(r.code), r.description, level(lua::default_severity(r.code)));
+    o << ',';
   }
-  nlohmann::json results = nlohmann::json::array();
+  // ruleIndex kRules.size(): files that were not checked.
+  rule(o, kNotCheckedCode, "A file that was not checked: over the size limit, or unreadable.",
+       "error");
+  o << "]}},\n\"columnKind\":\"utf16CodeUnits\",\n";
+
+  // The invocation fails when a file was not checked; each such file is a notification too.
+  bool all_checked = true;
+  std::string location;
+  std::string scratch;  // a message built for printing (lua::message)
   for (const lua::FileReport& report : reports) {
+    if (!report.load_error) continue;
+    o << (all_checked ? "\"invocations\":[{\"executionSuccessful\":false,"
+                        "\"toolExecutionNotifications\":[\n"
+                      : ",\n");
+    all_checked = false;
+    not_checked(o, artifact(report.path), not_checked_reason(report), false);
+  }
+  o << (all_checked ? "\"invocations\":[{\"executionSuccessful\":true}],\n" : "]}],\n");
+
+  o << "\"results\":[";
+  bool first = true;
+  for (const lua::FileReport& report : reports) {
+    if (!report.load_error && report.diagnostics.empty()) continue;
+    location = artifact(report.path);
+    if (report.load_error) {
+      o << (first ? "\n" : ",\n");
+      first = false;
+      not_checked(o, location, not_checked_reason(report), true);
+      continue;
+    }
     for (const lua::ReportedDiagnostic& r : report.diagnostics) {
       const lua::Diagnostic& d = r.diagnostic;
-      results.push_back({
-          {"ruleId", lua::code_name(d.code)},
-          {"ruleIndex", static_cast<int>(d.code)},
-          {"level", level(d.severity)},
-          {"message", {{"text", d.message}}},
-          {"locations",
-           {{{"physicalLocation",
-              {{"artifactLocation", artifact(report.path)},
-               {"region",
-                {{"startLine", d.start.line},
-                 {"startColumn", r.start_utf16 + 1},
-                 {"endLine", d.end.line},
-                 {"endColumn", r.end_utf16 + 1}}}}}}}},
-      });
+      o << (first ? "\n" : ",\n");
+      first = false;
+      o << "{\"ruleId\":\"" << lua::code_name(d.code)
+        << "\",\"ruleIndex\":" << std::uint64_t{static_cast<unsigned>(d.code)} << ",\"level\":\""
+        << level(d.severity) << "\",\"message\":{\"text\":";
+      o.json_string(lua::message(report, r, scratch));
+      o << "},\"locations\":[{\"physicalLocation\":{\"artifactLocation\":" << location
+        << ",\"region\":{\"startLine\":" << std::uint64_t{d.start.line}
+        << ",\"startColumn\":" << std::uint64_t{r.start_utf16 + 1u}
+        << ",\"endLine\":" << std::uint64_t{d.end.line}
+        << ",\"endColumn\":" << std::uint64_t{r.end_utf16 + 1u} << "}}}]}";
     }
   }
-  const nlohmann::json log = {
-      {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
-      {"version", "2.1.0"},
-      {"runs",
-       {{{"tool", {{"driver", {{"name", "moonring"}, {"version", "0.1.0"}, {"rules", rules}}}}},
-         {"columnKind", "utf16CodeUnits"},
-         {"results", results}}}},
-  };
-  const std::string text = log.dump(1, ' ', false, nlohmann::json::error_handler_t::replace);
-  std::fwrite(text.data(), 1, text.size(), out);
-  std::fputc('\n', out);
+  o << (first ? "]\n}]\n}\n" : "\n]\n}]\n}\n");
 }
 
 }  // namespace moonring::app

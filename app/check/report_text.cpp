@@ -1,14 +1,25 @@
-// `moonring check --format text`: `file:line:col: severity: message [code]`, then a summary.
+// `moonring check --format text`: `file:line:col: severity: message [code]`, then a summary. A file
+// not checked is `file: error: why [file-not-checked]`. The file's bytes (in paths and messages)
+// are escaped for the terminal.
 #include <string>
 
 #include "app/check/report.hpp"
 
 namespace moonring::app {
 
+std::string not_checked_reason(const lua::FileReport& report) {
+  return report.load_error ? report.load_error->message() : std::string();
+}
+
 CheckTotals count(std::span<const lua::FileReport> reports) {
   CheckTotals totals;
-  totals.files = reports.size();
   for (const lua::FileReport& report : reports) {
+    if (report.load_error) {
+      ++totals.not_checked;
+      ++totals.errors;
+      continue;
+    }
+    ++totals.files;
     for (const lua::ReportedDiagnostic& r : report.diagnostics) {
       switch (r.diagnostic.severity) {
         case lua::Severity::Error:
@@ -34,22 +45,36 @@ std::string plural(std::size_t n, const char* word) {
 
 void write_text(std::FILE* out, std::span<const lua::FileReport> reports,
                 const CheckTotals& totals) {
+  ReportOut o(out);
   std::size_t files_with_findings = 0;
+  std::string scratch;  // a message built for printing (lua::message)
   for (const lua::FileReport& report : reports) {
+    if (report.load_error) {
+      o.terminal_text(report.path);
+      o << ": error: ";
+      o.terminal_text(not_checked_reason(report));
+      o << " [" << kNotCheckedCode << "]\n";
+      continue;
+    }
     if (!report.diagnostics.empty()) ++files_with_findings;
     for (const lua::ReportedDiagnostic& r : report.diagnostics) {
       const lua::Diagnostic& d = r.diagnostic;
-      std::fprintf(out, "%s:%u:%u: %.*s: %s [%.*s]\n", report.path.c_str(), d.start.line,
-                   d.start.column, static_cast<int>(lua::severity_name(d.severity).size()),
-                   lua::severity_name(d.severity).data(), d.message.c_str(),
-                   static_cast<int>(lua::code_name(d.code).size()), lua::code_name(d.code).data());
+      o.terminal_text(report.path);
+      o << ':' << std::uint64_t{d.start.line} << ':' << std::uint64_t{d.start.column} << ": "
+        << lua::severity_name(d.severity) << ": ";
+      o.terminal_text(lua::message(report, r, scratch));
+      o << " [" << lua::code_name(d.code) << "]\n";
     }
   }
   std::string summary = plural(totals.errors, "error") + ", " + plural(totals.warnings, "warning");
   if (totals.others != 0) summary += ", " + plural(totals.others, "note");
-  std::fprintf(out, "%s in %s of %s checked (%.2f s)\n", summary.c_str(),
-               plural(files_with_findings, "file").c_str(), plural(totals.files, "file").c_str(),
-               totals.seconds);
+  summary += " in " + plural(files_with_findings, "file") + " of " + plural(totals.files, "file") +
+             " checked";
+  if (totals.not_checked != 0)
+    summary += ", " + plural(totals.not_checked, "file") + " not checked";
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, " (%.2f s)\n", totals.seconds);
+  o << summary << seconds;
 }
 
 }  // namespace moonring::app

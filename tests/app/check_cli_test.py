@@ -12,9 +12,21 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 MOONRING = None
+SKIP_EXIT_CODE = 77  # CTest reports the test as skipped (SKIP_RETURN_CODE in tests/app)
+
+
+def require_tool(case, tool, package):
+    """A tool scripts/install-deps.sh installs is missing: a failure under MOONRING_REQUIRE_TOOLS=1
+    (scripts/test.sh), otherwise a skip (never a pass)."""
+    if shutil.which(tool):
+        return
+    if os.environ.get("MOONRING_REQUIRE_TOOLS") == "1":
+        case.fail(f"missing: {tool} (Debian: {package}); scripts/install-deps.sh installs it")
+    case.skipTest(f"missing: {tool} (Debian: {package})")
 
 
 def run(tree, *args, timeout=60):
@@ -253,8 +265,8 @@ end
 print(g3, f, g)
 """
 
-    @unittest.skipUnless(shutil.which("luacheck"), "luacheck is not installed")
     def test_inline_options_agree_with_luacheck(self):
+        require_tool(self, "luacheck", "lua-check")
         # The same file through luacheck (the oracle) and moonring: the warnings both tools have
         # (unused locals, arguments, loop variables; undefined globals) on the same lines.
         kinds = {"211": "unused-local", "212": "unused-arg", "213": "unused-loop-var",
@@ -277,6 +289,64 @@ print(g3, f, g)
         self.assertTrue(theirs, proc.stdout)
         self.assertEqual(ours, theirs)
 
+    # Prosody's `ignore 231/errors` (muc.lib.lua) and `ignore 431/err` / `422/err`
+    # (server_event.lua, mod_admin_adhoc.lua): an ignore code reaches only luacheck's own kind.
+    PRECISE = """local function f(stanza)
+  -- luacheck: ignore 231/errors
+  local fields, errors, present
+  if stanza then
+    fields, present = {}, {}
+  else
+    fields, errors, present = stanza, {}, 1
+  end
+  local other
+  other = 1 -- luacheck: ignore 211/other
+  return fields, present
+end
+-- luacheck: ignore 431/err 422/ok
+local ok, err = pcall(f)
+print(ok, err)
+local res, err = pcall(f)
+print(res, err)
+local function g(ok)
+  local err = 1
+  do local ok = 2; print(ok) end
+  for i = 1, 2 do
+    local ok, err = i, i
+    print(ok, err)
+  end
+  return err, ok
+end
+local function h(x) -- luacheck: no unused args
+  x = 1
+end
+return g, h
+"""
+
+    def test_precise_ignore_codes_agree_with_luacheck(self):
+        require_tool(self, "luacheck", "lua-check")
+        kinds = {"211": "unused-local", "231": "unused-local", "212": "unused-arg",
+                 "232": "unused-arg", "213": "unused-loop-var", "233": "unused-loop-var"}
+        with tempfile.TemporaryDirectory() as root:
+            with open(os.path.join(root, "a.lua"), "w") as f:
+                f.write(self.PRECISE)
+            proc = subprocess.run(["luacheck", "--no-cache", "--no-config", "--formatter",
+                                   "plain", "--codes", "a.lua"], cwd=root, capture_output=True,
+                                  text=True, timeout=60)
+        theirs = set()
+        for m in re.finditer(r"^a\.lua:(\d+):(\d+): \(W(\d+)\)", proc.stdout, re.M):
+            code = m.group(3)
+            kind = "shadowing" if code.startswith("4") else kinds.get(code)
+            if kind:
+                theirs.add((int(m.group(1)), int(m.group(2)), kind))
+        code, out, _ = run({"a.lua": self.PRECISE}, "a.lua", "--format", "json")
+        ours = {(d["range"]["start"]["line"] + 1, d["range"]["start"]["character"] + 1, d["code"])
+                for d in json.loads(out)
+                if d["code"] in set(kinds.values()) | {"shadowing"}}
+        # luacheck: W231 other (9), W411 err (16), W431 ok (18), W421 err (22), W232 x (27).
+        self.assertEqual(len(theirs), 5, proc.stdout)
+        self.assertEqual(ours, theirs)
+
     def test_luacheckrc_files_overrides(self):
         # files["glob"] settings apply to the files the glob reaches (a folder: all below it), on
         # top of the top-level ones; the command line still wins.
@@ -296,6 +366,83 @@ print(g3, f, g)
         self.assertEqual(found, [("./src/b.lua", "unused-local")])
 
 
+# A .luacheckrc whose one library call (utf8.len on 30 MB, a thousand times between two checks of
+# the instruction count) would run for minutes: only the sandbox's CPU limit stops it.
+SLOW_LUACHECKRC = 'local s = ("x"):rep(3e7) for i = 1, 1e9 do utf8.len(s) end\n'
+
+
+class HostileConfiguration(unittest.TestCase):
+    def test_help_and_version_never_read_configuration(self):
+        tree = {".luacheckrc": SLOW_LUACHECKRC, "a.lua": "print(1)\n"}
+        for args in (["--help"], ["-h"], [".", "--help"], ["--format", "json", "-h"]):
+            started = time.monotonic()
+            code, out, err = run(tree, *args, timeout=60)
+            self.assertEqual((code, err), (0, ""), args)
+            self.assertIn("usage: moonring check", out)
+            self.assertLess(time.monotonic() - started, 3, args)
+        with tempfile.TemporaryDirectory() as root:
+            with open(os.path.join(root, ".luacheckrc"), "w") as f:
+                f.write(SLOW_LUACHECKRC)
+            started = time.monotonic()
+            proc = subprocess.run([MOONRING, "version"], cwd=root, capture_output=True,
+                                  text=True, timeout=60)
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+            self.assertIn("moonring ", proc.stdout)
+            self.assertLess(time.monotonic() - started, 3)
+
+    def test_long_library_calls_end_with_a_clear_error(self):
+        # Each ran for minutes inside one C call. (A call no bound catches, SLOW_LUACHECKRC, is
+        # stopped by the child process's CPU limit: lua_config_test checks that with a 1 s limit.)
+        cases = [
+            ('table.move({}, 1, 1e15, 1, {})\n', "table.move: too many elements"),
+            ('x = ("a"):rep(1e6):match(("a"):rep(1e5) .. "b")\n', "pattern too costly"),
+        ]
+        for config, message in cases:
+            started = time.monotonic()
+            code, _, err = run({".luacheckrc": config, "a.lua": "print(1)\n"}, ".", timeout=60)
+            self.assertEqual(code, 2, config)
+            self.assertIn(".luacheckrc", err)
+            self.assertIn(message, err)
+            self.assertLess(time.monotonic() - started, 10, config)
+        # An empty string.rep is answered at once, whatever the count.
+        code, _, err = run({".luacheckrc": 'x = string.rep("", math.maxinteger)\n',
+                            "a.lua": "print(1)\n"}, ".", timeout=60)
+        self.assertEqual((code, err), (0, ""))
+
+
+class NoInline(unittest.TestCase):
+    SOURCE = ("local unused_a = 1 -- luacheck: ignore\n"
+              "-- luacheck: globals g\n"
+              "print(g)\n")
+
+    def test_no_inline_ignores_inline_options(self):
+        code, out, _ = run({"a.lua": self.SOURCE}, "a.lua", "--format", "json")
+        self.assertEqual((code, json.loads(out)), (0, []))
+        code, out, _ = run({"a.lua": self.SOURCE}, "--no-inline", "a.lua", "--format", "json")
+        self.assertEqual(code, 1)
+        found = sorted((d["range"]["start"]["line"] + 1, d["code"]) for d in json.loads(out))
+        self.assertEqual(found, [(1, "unused-local"), (3, "undefined-global")])
+
+    def test_no_inline_agrees_with_luacheck(self):
+        # luacheck 1.1 dropped its --no-inline (0.x had it): its answer for the file with the
+        # option comments made inert is what --no-inline means.
+        require_tool(self, "luacheck", "lua-check")
+        with tempfile.TemporaryDirectory() as root:
+            with open(os.path.join(root, "a.lua"), "w") as f:
+                f.write(self.SOURCE.replace("luacheck:", "inert:"))
+            proc = subprocess.run(["luacheck", "--no-cache", "--no-config", "--formatter",
+                                   "plain", "--codes", "a.lua"], cwd=root,
+                                  capture_output=True, text=True, timeout=60)
+        kinds = {"211": "unused-local", "113": "undefined-global"}
+        theirs = sorted((int(m.group(1)), kinds.get(m.group(2), m.group(2))) for m in
+                        re.finditer(r"^a\.lua:(\d+):\d+: \(W(\d+)\)", proc.stdout, re.M))
+        code, out, _ = run({"a.lua": self.SOURCE}, "--no-inline", "a.lua", "--format", "json")
+        ours = sorted((d["range"]["start"]["line"] + 1, d["code"]) for d in json.loads(out))
+        self.assertEqual(ours, theirs, proc.stdout)
+
 if __name__ == "__main__":
     MOONRING = os.path.abspath(sys.argv.pop(1))
-    unittest.main(verbosity=2)
+    result = unittest.main(verbosity=2, exit=False).result
+    if not result.wasSuccessful():
+        sys.exit(1)
+    sys.exit(SKIP_EXIT_CODE if result.skipped else 0)

@@ -64,13 +64,20 @@ bool diagnostic_order(const Diagnostic& a, const Diagnostic& b);
 
 // Phases 1 and 3 for a workspace that frees each tree as soon as it is analysed (so a core's
 // memory is reused file after file): check_deferred runs every rule but undefined-global and
-// keeps that rule's candidates (reads of names neither known nor assigned in the file itself) as
-// ready diagnostics; once every file's assignments are merged, those whose name is still not
-// assigned anywhere stand (merge them in with diagnostic_order).
+// keeps that rule's candidates (reads of names neither known nor assigned in the file itself) with
+// their positions; once every file's assignments are merged, those whose name is still not
+// assigned anywhere stand (undefined_global_diagnostic; merge them in with diagnostic_order). A
+// read holds no message: a file can have a million of them, most of which a workspace assigns.
 struct PendingGlobalRead {
-  std::string name;
-  Diagnostic diagnostic;
+  std::string_view name;  // in the tree's name table: valid while the FileAnalysis lives
+  Severity severity = Severity::Warning;
+  Range range;  // the name
+  LineCol start;
+  LineCol end;
 };
+Diagnostic undefined_global_diagnostic(const PendingGlobalRead& read);
+// Sets `out` to "undefined global 'NAME'" (its capacity reused: reports build a million).
+void undefined_global_message(std::string_view name, std::string& out);
 struct DeferredCheck {
   std::vector<Diagnostic> diagnostics;  // in diagnostic_order; no undefined-global
   std::vector<PendingGlobalRead> global_reads;

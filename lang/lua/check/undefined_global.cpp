@@ -2,26 +2,38 @@
 // nor assigned in any checked file.
 #include "lang/lua/check/rules.hpp"
 
-namespace moonring::lua::rules {
+namespace moonring::lua {
 
-namespace {
-Diagnostic undefined_global(const RuleContext& cx, std::string_view name, Range range) {
+void undefined_global_message(std::string_view name, std::string& out) {
+  out.assign("undefined global '");
+  out += name;
+  out += '\'';
+}
+
+Diagnostic undefined_global_diagnostic(const PendingGlobalRead& read) {
   Diagnostic d;
   d.code = DiagnosticCode::UndefinedGlobal;
-  d.severity = cx.options.policy.severity_of(DiagnosticCode::UndefinedGlobal);
-  d.range = range;
-  d.start = cx.tree.position(range.start);
-  d.end = cx.tree.position(range.end);
-  d.message = "undefined global '";
-  d.message += name;
-  d.message += "'";
+  d.severity = read.severity;
+  d.range = read.range;
+  d.start = read.start;
+  d.end = read.end;
+  undefined_global_message(read.name, d.message);
   return d;
+}
+
+namespace rules {
+
+namespace {
+PendingGlobalRead read_of(const RuleContext& cx, std::string_view name, Range range) {
+  return {name, cx.options.policy.severity_of(DiagnosticCode::UndefinedGlobal), range,
+          cx.tree.position(range.start), cx.tree.position(range.end)};
 }
 }  // namespace
 
 std::vector<PendingGlobalRead> undefined_global_candidates(const RuleContext& cx) {
   std::vector<PendingGlobalRead> reads;
   if (!cx.enabled(DiagnosticCode::UndefinedGlobal)) return reads;
+  reads.reserve(cx.binding.globals.size());
   GlobalSet own;
   for (const GlobalAccess& g : cx.binding.globals)
     if (g.kind == AccessKind::Set) own.add(global_name(cx.tree, g));
@@ -30,7 +42,7 @@ std::vector<PendingGlobalRead> undefined_global_candidates(const RuleContext& cx
     std::string_view name = global_name(cx.tree, g);
     if (cx.options.is_known_global && cx.options.is_known_global(name)) continue;
     if (own.contains(name)) continue;
-    reads.push_back({std::string(name), undefined_global(cx, name, g.range)});
+    reads.push_back(read_of(cx, name, g.range));
   }
   return reads;
 }
@@ -50,8 +62,9 @@ void undefined_globals(const RuleContext& cx) {
     std::string_view name = global_name(cx.tree, g);
     if (cx.options.is_known_global && cx.options.is_known_global(name)) continue;
     if (assigned->contains(name)) continue;
-    cx.out.push_back(undefined_global(cx, name, g.range));
+    cx.out.push_back(undefined_global_diagnostic(read_of(cx, name, g.range)));
   }
 }
 
-}  // namespace moonring::lua::rules
+}  // namespace rules
+}  // namespace moonring::lua

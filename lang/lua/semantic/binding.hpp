@@ -90,6 +90,9 @@ struct FileBinding {
   const NameRef* ref_at(std::uint32_t offset) const;
   // The local declared by the name that covers `offset`, or kNoLocal.
   LocalId local_declared_at(std::uint32_t offset) const;
+
+  // Every LocalId, by the start of its declaration (then by id): local_declared_at's index.
+  std::vector<LocalId> locals_by_decl;
 };
 
 }  // namespace moonring::lua

@@ -3,21 +3,51 @@
 
 #include <algorithm>
 #include <memory>
+#include <unordered_map>
 
 #include "lang/lua/config/inline_options.hpp"
+#include "lang/lua/services/luacheck_code.hpp"
+#include "lang/lua/services/utf16_columns.hpp"
 #include "runtime/cross_core.hpp"
 #include "runtime/runtime.hpp"
 #include "runtime/when.hpp"
-#include "workspace/documents/convert.hpp"
 
 namespace moonring::lua {
 namespace {
 
-// An undefined-global candidate kept for phase 3, already converted for the report.
+// An undefined-global candidate kept for phase 3: positions ready for the report, the name
+// interned in its shard, no message (most candidates of a workspace are assigned somewhere).
 struct PendingRead {
-  std::size_t index = 0;  // the file, in the caller's order
-  std::string name;
-  ReportedDiagnostic reported;
+  std::uint32_t index = 0;  // the file, in the caller's order
+  std::uint32_t name = 0;   // in Shard::names
+  Range range;
+  LineCol start;
+  LineCol end;
+  std::uint32_t start_utf16 = 0;
+  std::uint32_t end_utf16 = 0;
+  Severity severity = Severity::Warning;
+};
+
+// The global names of a shard's pending reads, each once: phase 3 looks each name up once.
+class NameIds {
+ public:
+  std::uint32_t intern(std::string_view name) {
+    const auto found = ids_.find(name);
+    if (found != ids_.end()) return found->second;
+    const auto id = static_cast<std::uint32_t>(names_.size());
+    names_.push_back(&ids_.emplace(std::string(name), id).first->first);
+    return id;
+  }
+  std::size_t size() const { return names_.size(); }
+  const std::string& name(std::uint32_t id) const { return *names_[id]; }
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, std::uint32_t, Hash, std::equal_to<>> ids_;
+  std::vector<const std::string*> names_;  // by id: the map's keys (nodes do not move)
 };
 
 // What one core keeps between the phases: the globals its files assign and the reads that
@@ -25,7 +55,8 @@ struct PendingRead {
 // reads it between phases.
 struct Shard {
   GlobalSet assigned;
-  std::vector<PendingRead> pending;
+  NameIds names;
+  std::vector<PendingRead> pending;  // a file's reads together, in source order
   std::vector<std::pair<std::size_t, FileReport>> reports;  // (file index, its report)
 };
 
@@ -37,17 +68,10 @@ struct Run {
   const WorkspaceCheckOptions* options = nullptr;
 };
 
-// The UTF-16 column (0-based) of a 1-based byte column, under workspace/documents' decoding rule.
-std::uint32_t utf16_column(const Tree& tree, LineCol at) {
-  const std::size_t start = tree.lines().line_start(at.line);
-  return static_cast<std::uint32_t>(workspace::units_between(
-      tree.source(), start, start + at.column - 1, workspace::PositionEncoding::utf16));
-}
-
-ReportedDiagnostic reported(const Tree& tree, Diagnostic&& d) {
+ReportedDiagnostic reported(Utf16Columns& columns, Diagnostic&& d) {
   ReportedDiagnostic r{std::move(d), 0, 0};
-  r.start_utf16 = utf16_column(tree, r.diagnostic.start);
-  r.end_utf16 = utf16_column(tree, r.diagnostic.end);
+  r.start_utf16 = columns.column(r.diagnostic.start);
+  r.end_utf16 = columns.column(r.diagnostic.end);
   return r;
 }
 
@@ -74,11 +98,14 @@ std::string_view subject(const Tree& tree, const Diagnostic& d) {
 
 // Dropped by the configuration's ignore rules or by the file's own inline options.
 bool ignored(const WorkspaceCheckOptions& options, const config::InlineOptions& inline_options,
-             const Tree& tree, const Diagnostic& d) {
-  const std::string_view name = subject(tree, d);
-  if (options.is_ignored && !name.empty() && options.is_ignored(d.code, name)) return true;
-  return !inline_options.empty() &&
-         inline_options.ignores_at(code_name(d.code), name, d.range.start);
+             const FileAnalysis& analysis, const Diagnostic& d) {
+  const bool by_options = options.is_ignored != nullptr;
+  const bool by_inline = !inline_options.empty();
+  if (!by_options && !by_inline) return false;
+  const std::string_view name = subject(analysis.parsed.tree, d);
+  const std::string_view luacheck = luacheck_code(analysis.binding, d);
+  if (by_options && !name.empty() && options.is_ignored(d.code, name, luacheck)) return true;
+  return by_inline && inline_options.ignores_at(code_name(d.code), name, d.range.start, luacheck);
 }
 
 // Phase 1 on one core: every file it takes is parsed, bound and checked (all but the
@@ -104,21 +131,30 @@ Task<void> analyse_shard(Run& run, Shard& shard) {
       const FileAnalysis analysis = analyze(content->text(), options.version);
       add_assigned_globals(analysis, shard.assigned);
       const Tree& tree = analysis.parsed.tree;
-      const config::InlineOptions inline_options = config::read_inline_options(tree);
+      const config::InlineOptions inline_options =
+          base.inline_options ? config::read_inline_options(tree) : config::InlineOptions{};
       const CheckOptions check_options{options.is_known_global, nullptr, options.policy};
       DeferredCheck deferred = check_deferred(analysis, check_options);
+      Utf16Columns columns(tree);
       report.diagnostics.reserve(deferred.diagnostics.size());
       for (Diagnostic& d : deferred.diagnostics) {
-        if (!ignored(options, inline_options, tree, d))
-          report.diagnostics.push_back(reported(tree, std::move(d)));
+        if (!ignored(options, inline_options, analysis, d))
+          report.diagnostics.push_back(reported(columns, std::move(d)));
       }
-      for (PendingGlobalRead& read : deferred.global_reads) {
-        if (ignored(options, inline_options, tree, read.diagnostic) ||
-            inline_options.declares_at(read.name, read.diagnostic.range.start)) {
+      const std::size_t need = shard.pending.size() + deferred.global_reads.size();
+      if (need > shard.pending.capacity())  // geometric: a reserve per file is quadratic
+        shard.pending.reserve(std::max(need, 2 * shard.pending.capacity()));
+      for (const PendingGlobalRead& read : deferred.global_reads) {
+        Diagnostic d;  // what the ignore rules look at: no message
+        d.code = DiagnosticCode::UndefinedGlobal;
+        d.range = read.range;
+        if (ignored(options, inline_options, analysis, d) ||
+            inline_options.declares_at(read.name, read.range.start)) {
           continue;
         }
-        shard.pending.push_back(
-            {index, std::move(read.name), reported(tree, std::move(read.diagnostic))});
+        shard.pending.push_back({static_cast<std::uint32_t>(index), shard.names.intern(read.name),
+                                 read.range, read.start, read.end, columns.column(read.start),
+                                 columns.column(read.end), read.severity});
       }
     }
     file.release();  // the loader's memory goes back now
@@ -126,24 +162,58 @@ Task<void> analyse_shard(Run& run, Shard& shard) {
   }
 }
 
-// Phase 3: the pending reads of names no file assigns are undefined globals.
-void resolve_pending(Run& run, const std::vector<Shard>& shards, const GlobalSet& assigned) {
-  std::vector<std::size_t> touched;
-  for (const Shard& shard : shards) {
-    for (const PendingRead& read : shard.pending) {
-      if (assigned.contains(read.name)) continue;
-      run.reports[read.index].diagnostics.push_back(read.reported);
-      touched.push_back(read.index);
+// Phase 3: the pending reads of names no file assigns are undefined globals. A file's reads are
+// in source order and its other diagnostics sorted already: the two runs are merged, not sorted
+// (a file of a million undefined globals spent a third of its time in that sort).
+void resolve_pending(Run& run, std::vector<Shard>& shards, const GlobalSet& assigned) {
+  std::vector<std::pair<std::size_t, std::size_t>> touched;  // (file, diagnostics before reads)
+  for (Shard& shard : shards) {
+    std::vector<bool> stands(shard.names.size());  // by name id: assigned by no file
+    for (std::uint32_t id = 0; id < stands.size(); ++id)
+      stands[id] = !assigned.contains(shard.names.name(id));
+    // Each file's reads are one run of `pending`: count them, then append them at once.
+    std::vector<std::uint32_t> subject;  // name id -> index in the file's subjects
+    for (auto from = shard.pending.begin(); from != shard.pending.end();) {
+      const std::uint32_t index = from->index;
+      auto to = from;
+      std::size_t count = 0;
+      for (; to != shard.pending.end() && to->index == index; ++to) count += stands[to->name];
+      if (count != 0) {
+        FileReport& report = run.reports[index];
+        touched.emplace_back(index, report.diagnostics.size());
+        report.diagnostics.reserve(report.diagnostics.size() + count);
+        subject.assign(stands.size(), kNoSubject);
+        for (; from != to; ++from) {
+          if (!stands[from->name]) continue;
+          std::uint32_t& s = subject[from->name];
+          if (s == kNoSubject) {
+            s = static_cast<std::uint32_t>(report.subjects.size());
+            report.subjects.push_back(shard.names.name(from->name));
+          }
+          ReportedDiagnostic& r = report.diagnostics.emplace_back();
+          r.diagnostic.code = DiagnosticCode::UndefinedGlobal;
+          r.diagnostic.severity = from->severity;
+          r.diagnostic.range = from->range;
+          r.diagnostic.start = from->start;
+          r.diagnostic.end = from->end;
+          r.start_utf16 = from->start_utf16;
+          r.end_utf16 = from->end_utf16;
+          r.subject = s;
+        }
+      }
+      from = to;
     }
   }
-  std::sort(touched.begin(), touched.end());
-  touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
-  for (std::size_t index : touched) {
+  std::sort(touched.begin(), touched.end());  // by file (each file is in one shard, in one run)
+  const auto order = [](const ReportedDiagnostic& a, const ReportedDiagnostic& b) {
+    return diagnostic_order(a.diagnostic, b.diagnostic);
+  };
+  for (const auto& [index, before] : touched) {
     auto& diagnostics = run.reports[index].diagnostics;
-    std::stable_sort(diagnostics.begin(), diagnostics.end(),
-                     [](const ReportedDiagnostic& a, const ReportedDiagnostic& b) {
-                       return diagnostic_order(a.diagnostic, b.diagnostic);
-                     });
+    const auto reads = diagnostics.begin() + static_cast<std::ptrdiff_t>(before);
+    if (!std::is_sorted(reads, diagnostics.end(), order))
+      std::stable_sort(reads, diagnostics.end(), order);
+    std::inplace_merge(diagnostics.begin(), reads, diagnostics.end(), order);
   }
 }
 
@@ -165,6 +235,13 @@ Task<void> run_phases(Runtime& runtime, Run& run) {
 }
 
 }  // namespace
+
+std::string_view message(const FileReport& report, const ReportedDiagnostic& r,
+                         std::string& scratch) {
+  if (r.subject == kNoSubject) return r.diagnostic.message;
+  undefined_global_message(report.subjects[r.subject], scratch);
+  return scratch;
+}
 
 std::vector<FileReport> check_workspace(Runtime& runtime, FileFeed& feed,
                                         const WorkspaceCheckOptions& options) {

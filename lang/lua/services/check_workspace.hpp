@@ -23,11 +23,16 @@ class Runtime;
 
 namespace moonring::lua {
 
-// A diagnostic as reports print it: positions in both units the formats use.
+inline constexpr std::uint32_t kNoSubject = 0xFFFFFFFFu;
+
+// A diagnostic as reports print it: positions in both units the formats use. An undefined-global
+// found workspace-wide stores no message but its name (`subject`, an index into its FileReport's
+// subjects); message() builds the text as it is printed (a file can have a million of them).
 struct ReportedDiagnostic {
   Diagnostic diagnostic;          // 1-based lines, 1-based byte columns
   std::uint32_t start_utf16 = 0;  // 0-based UTF-16 column of the start (LSP, SARIF)
   std::uint32_t end_utf16 = 0;    // 0-based UTF-16 column of the end
+  std::uint32_t subject = kNoSubject;
 };
 
 // Files pushed into the feed with this tag are library files (.luarc.json's workspace.library):
@@ -39,7 +44,12 @@ struct FileReport {
   bool library = false;                         // kLibraryFile: never has diagnostics
   std::optional<Error> load_error;              // the file could not be read: no diagnostics
   std::vector<ReportedDiagnostic> diagnostics;  // sorted by position
+  std::vector<std::string> subjects;            // the names of its undefined globals, once each
 };
+
+// The message of one of `report`'s diagnostics; `scratch` holds it when it is built.
+std::string_view message(const FileReport& report, const ReportedDiagnostic& r,
+                         std::string& scratch);
 
 struct WorkspaceCheckOptions {
   LuaVersion version = LuaVersion::Lua54;
@@ -48,8 +58,13 @@ struct WorkspaceCheckOptions {
   DiagnosticPolicy policy;
   // Drops a diagnostic about a named variable (unused-*, shadowing, undefined-global,
   // assign-to-const: their range is the name) when it says so; luacheck's `ignore = {"212/self"}`.
-  // Unset: nothing is dropped.
-  std::function<bool(DiagnosticCode, std::string_view name)> is_ignored;
+  // `luacheck_code` is luacheck's own code for it where ours covers several (luacheck_code.hpp),
+  // else "". Unset: nothing is dropped.
+  std::function<bool(DiagnosticCode, std::string_view name, std::string_view luacheck_code)>
+      is_ignored;
+  // Whether files' own luacheck comments ("-- luacheck: ignore 212") apply; luacheck's
+  // --no-inline turns them off for the whole run (read from the top-level options only).
+  bool inline_options = true;
   // Called once per file analysed (phase 1), from any core: keep it cheap and thread-safe.
   std::function<void()> on_file_analysed;
   // Set: the options for each file, by its path (luacheck's files["glob"] overrides), from any

@@ -58,9 +58,11 @@ inline constexpr NameId kHiddenFor51Generator = 0xFFFFFFF4u;
 inline constexpr NameId kHiddenFor51State = 0xFFFFFFF5u;
 inline constexpr NameId kHiddenFor51Control = 0xFFFFFFF6u;
 
+inline constexpr std::uint32_t kNoVar = 0xFFFFFFFFu;
 struct VarDesc {
   NameId name;
   VarKind kind;
+  std::uint32_t prev_same_name = kNoVar;  // the entry of vars_ this one hides, if any
 };
 struct UpvalDesc {
   NameId name;
@@ -175,6 +177,7 @@ class Parser {
   void enter_block(bool is_loop);
   void leave_block();
   void new_localvar(NameId name);
+  void truncate_vars(std::size_t size);  // vars_.resize(size) down, unlinking each name
   void adjust_localvars(std::uint32_t n);
   Resolved resolve(NodeId name_node);
   Resolved resolve_name(std::size_t fs, NameId name, bool base);
@@ -210,6 +213,10 @@ class Parser {
 
   std::vector<NodeId> scratch_;
   std::vector<VarDesc> vars_;
+  // Per NameId: the newest entry of vars_ with that name (kNoVar: none), so that resolving a name
+  // walks only the locals of that name, not every local in scope (past luac's limit of 200 a
+  // function, where the parser goes on after its error, that was quadratic).
+  std::vector<std::uint32_t> newest_var_;
   std::vector<FuncState> funcs_;
   std::vector<BlockState> blocks_;
   std::vector<LabelDesc> labels_;

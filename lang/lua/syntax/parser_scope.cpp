@@ -55,7 +55,7 @@ void Parser::open_func(std::uint32_t line_defined, bool is_vararg) {
 void Parser::close_func() {
   leave_block();
   regs_ = fs().saved_regs;
-  vars_.resize(fs().first_var);
+  truncate_vars(fs().first_var);
   funcs_.pop_back();
 }
 
@@ -69,7 +69,7 @@ void Parser::leave_block() {
   FuncState& f = fs();
   f.nactvar = bl.nactvar;
   f.nreg_vars = bl.nreg_vars;
-  vars_.resize(f.first_var + bl.nactvar);
+  truncate_vars(f.first_var + bl.nactvar);
   if (bl.is_loop && has_goto(version_)) create_label(kNoNode, 0, false, {});  // pending breaks
   labels_.resize(bl.first_label);
   blocks_.pop_back();
@@ -92,7 +92,21 @@ void Parser::new_localvar(NameId name) {
                     true);
     }
   }
-  vars_.push_back({name, VarKind::Reg});
+  VarDesc var{name, VarKind::Reg, kNoVar};
+  if (name < kHiddenForState) {  // hidden for-loop variables are never looked up by name
+    if (name >= newest_var_.size()) newest_var_.resize(name + 1, kNoVar);
+    var.prev_same_name = newest_var_[name];
+    newest_var_[name] = static_cast<std::uint32_t>(vars_.size());
+  }
+  vars_.push_back(var);
+}
+
+void Parser::truncate_vars(std::size_t size) {
+  while (vars_.size() > size) {
+    const VarDesc& var = vars_.back();
+    if (var.name < kHiddenForState) newest_var_[var.name] = var.prev_same_name;
+    vars_.pop_back();
+  }
 }
 
 void Parser::adjust_localvars(std::uint32_t n) {
@@ -141,9 +155,11 @@ void Parser::adjust_assign(std::uint32_t nvars, std::uint32_t nexps, NodeId last
 
 Resolved Parser::resolve_name(std::size_t fsi, NameId name, bool base) {
   FuncState& f = funcs_[fsi];
-  for (std::uint32_t i = f.nactvar; i-- > 0;) {
-    const VarDesc& v = vars_[f.first_var + i];
-    if (v.name == name) return {Resolved::Local, v.kind, name};
+  // The entries of this name, newest first: those of inner functions and declarations not active
+  // yet (`local x = x`) are skipped; below first_var they belong to enclosing functions.
+  std::uint32_t i = name < newest_var_.size() ? newest_var_[name] : kNoVar;
+  for (; i != kNoVar && i >= f.first_var; i = vars_[i].prev_same_name) {
+    if (i < f.first_var + f.nactvar) return {Resolved::Local, vars_[i].kind, name};
   }
   for (const UpvalDesc& u : f.upvals) {
     if (u.name == name) return {Resolved::Upval, u.kind, name};

@@ -3,18 +3,29 @@
 
 namespace moonring::lua {
 
+namespace {
+// From this size on the tree's vectors are mapped pages of their own (glibc's mmap threshold
+// grows to 32 MB at most): the part never written costs address space only, so they are reserved
+// for dense code (a node per 2 bytes in `a + a + ...`) and not shrunk (a copy of the whole tree).
+// Below it they come from the heap, where slack is memory: reserved for typical code, shrunk.
+constexpr std::size_t kLargeSource = std::size_t{1} << 20;
+}  // namespace
+
 ParseResult parse(std::string_view source, LuaVersion version) {
   ParseResult result;
   Tree& t = result.tree;
   t.source_.assign(source);
   t.version_ = version;
   t.lines_ = LineIndex(t.source_);
-  t.nodes_.reserve(source.size() / 8 + 16);
-  t.lists_.reserve(source.size() / 16 + 16);
+  const bool large = source.size() >= kLargeSource;
+  t.nodes_.reserve(source.size() / (large ? 2 : 8) + 16);
+  t.lists_.reserve(source.size() / (large ? 4 : 16) + 16);
   Parser parser(t.source_, version, result);
   parser.run();
-  t.nodes_.shrink_to_fit();
-  t.lists_.shrink_to_fit();
+  if (!large) {
+    t.nodes_.shrink_to_fit();
+    t.lists_.shrink_to_fit();
+  }
   return result;
 }
 
@@ -81,7 +92,7 @@ void Parser::statlist() {
       blocks_.resize(nblocks);
       labels_.resize(nlabels);
       gotos_.resize(ngotos);
-      vars_.resize(nvars);
+      truncate_vars(nvars);
       fs().nactvar = nactvar;
       recover();
       continue;

@@ -10,6 +10,7 @@
 #include "lang/lua/semantic/binder.hpp"
 #include "lang/lua/stdlib/stdlib.hpp"
 #include "tests/lua/check/check_support.hpp"
+#include "tests/skip.hpp"
 
 using namespace moonring::lua;
 namespace fs = std::filesystem;
@@ -63,8 +64,7 @@ bool known_54(std::string_view name) {
 TEST_CASE("corpus: every NSE file is checked, every range inside its file", "[check][corpus]") {
   auto files = nse_corpus();
   if (files.empty()) {
-    WARN("no /usr/share/nmap (nmap-common): corpus test not run");
-    return;
+    return moonring::test::missing_tool("the NSE corpus /usr/share/nmap (Debian: nmap-common)");
   }
   std::vector<FileAnalysis> analyses;
   analyses.reserve(files.size());
@@ -116,7 +116,8 @@ TEST_CASE("corpus: prosody and /usr/share/lua, and truncated NSE files (error re
                    options);
     checked += 3;
   }
-  if (checked == 0) WARN("no corpus installed (nmap-common, prosody, lua modules)");
+  if (checked == 0)
+    return moonring::test::missing_tool("the corpus (Debian: nmap-common, prosody, lua modules)");
 }
 
 TEST_CASE("corpus timing: bind + check of the NSE corpus", "[.bench]") {
