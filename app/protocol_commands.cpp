@@ -1,5 +1,5 @@
-// The protocol subcommands: `moonring lsp`, `moonring dap`, and `moonring jsonrpc-echo` (a
-// JSON-RPC server that answers every request with its params, for bench/jsonrpc).
+// The protocol subcommands `moonring lsp` and `moonring dap` (`moonring jsonrpc-echo`, the
+// bench's subject, is jsonrpc_echo.cpp).
 #include "app/protocol_commands.hpp"
 
 #include <cstdio>
@@ -39,22 +39,6 @@ int dap_command(std::vector<std::string_view> args) {
                  report(co_await endpoint.run());
                  co_return 0;
                });
-}
-
-int jsonrpc_echo_command(std::vector<std::string_view> args) {
-  return serve(
-      "jsonrpc-echo", std::move(args),
-      [](FdStream& in, FdStream& out, std::string name) -> Task<int> {
-        protocol::Wire wire(in, out, "jsonrpc-echo " + name);
-        jsonrpc::Endpoint endpoint(wire);
-        // Answered inline: the reply is written before the next message is read, with
-        // no task and no allocation (the echo is the bench's subject).
-        endpoint.set_fallback_inline([](const jsonrpc::Message& m, jsonrpc::Responder& reply) {
-          reply.result() += m.params.empty() ? std::string_view("null") : m.params;
-        });
-        report(co_await endpoint.run());
-        co_return 0;
-      });
 }
 
 }  // namespace moonring::app

@@ -1,4 +1,4 @@
-// The protocol subcommands of `moonring` (see protocol_commands.cpp).
+// The protocol subcommands of `moonring` (protocol_commands.cpp, jsonrpc_echo.cpp).
 #pragma once
 
 #include <string_view>

@@ -281,6 +281,12 @@ std::size_t FrameDecoder::buffered() const {
   return buffer_.size() - begin_ + external_size_ + (mode_ == Mode::body ? filled_ : 0);
 }
 
+FrameDecoder::Partial FrameDecoder::partial() const {
+  if (mode_ == Mode::body) return {0, filled_, body_.size()};
+  if (mode_ == Mode::header) return {buffer_.size() - begin_ + external_size_, 0, 0};
+  return {};  // skipping or resynchronising: already reported as an error
+}
+
 // Reports `error` (next() hands it out), consumes `consumed` bytes and resynchronises from there.
 std::size_t FrameDecoder::fail(std::string error, std::size_t consumed) {
   error_ = std::move(error);

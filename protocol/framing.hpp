@@ -47,6 +47,15 @@ class FrameDecoder {
   // Bytes held that do not yet form a message.
   std::size_t buffered() const;
 
+  // The message under way, for a reader whose input ends (all zero between messages): the
+  // bytes of its header so far, or of its body so far and the body's length.
+  struct Partial {
+    std::size_t header_bytes = 0;
+    std::size_t body_bytes = 0;
+    std::size_t body_length = 0;
+  };
+  Partial partial() const;
+
  private:
   enum class Mode : unsigned char { header, body, skip, resync };
   struct Step {

@@ -5,6 +5,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <cstdio>
 
@@ -12,6 +14,7 @@
 #include "runtime/net/tcp.hpp"
 #include "runtime/spawn.hpp"
 #include "runtime/stdio.hpp"
+#include "runtime/timer.hpp"
 
 namespace moonring::protocol {
 
@@ -31,6 +34,29 @@ std::optional<std::string_view> flag_value(std::vector<std::string_view>& args, 
   return std::nullopt;
 }
 
+// accept(2) errors that belong to the connection being taken (it is gone; the next one may be
+// fine), retried at once. Any other error (EMFILE, ENFILE, ENOBUFS, ENOMEM...) backs off.
+bool lost_connection(const Error& e) {
+  if (e.code.category() != std::system_category()) return false;
+  switch (e.code.value()) {
+    case ECONNABORTED:
+    case EPROTO:
+    case EPERM:  // refused by a firewall rule
+    case EINTR:
+    case EAGAIN:
+    case ENETDOWN:
+    case ENETUNREACH:
+    case EHOSTDOWN:
+    case EHOSTUNREACH:
+    case ENONET:
+    case ENOPROTOOPT:
+    case EOPNOTSUPP:
+      return true;
+    default:
+      return false;
+  }
+}
+
 std::optional<long> to_number(std::string_view s) {
   long v = 0;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -42,6 +68,7 @@ std::optional<long> to_number(std::string_view s) {
 Result<TransportOptions> parse_transport_flags(std::vector<std::string_view>& args) {
   TransportOptions o;
   std::vector<std::string_view> rest;
+  bool max_sessions_given = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string_view a = args[i];
     if (a == "--stdio") {
@@ -66,6 +93,11 @@ Result<TransportOptions> parse_transport_flags(std::vector<std::string_view>& ar
       if (!addr) return bad_flag("--listen", addr.error().message());
       o.kind = TransportOptions::Kind::listen;
       o.listen_address = *addr;
+    } else if (auto m = flag_value(args, i, "--max-sessions")) {
+      auto n = to_number(*m);
+      if (!n || *n <= 0) return bad_flag("--max-sessions", "expected a positive number");
+      o.max_sessions = static_cast<std::size_t>(*n);
+      max_sessions_given = true;
     } else if (auto c = flag_value(args, i, "--clientProcessId")) {
       auto n = to_number(*c);
       if (!n || *n <= 0) return bad_flag("--clientProcessId", "expected a process id");
@@ -73,6 +105,9 @@ Result<TransportOptions> parse_transport_flags(std::vector<std::string_view>& ar
     } else {
       rest.push_back(a);
     }
+  }
+  if (max_sessions_given && o.kind != TransportOptions::Kind::listen) {
+    return bad_flag("--max-sessions", "only with --listen");
   }
   args = std::move(rest);
   return o;
@@ -100,17 +135,58 @@ Task<Result<void>> serve_transport(const TransportOptions& o, ServeSession serve
   if (!listener) co_return listener.take_error();
   std::fprintf(stderr, "moonring: listening on %s\n",
                listener->local_address().to_string().c_str());
+  ListenPolicy policy;
+  policy.max_sessions = o.max_sessions;
+  co_return co_await serve_connections(*listener, policy, std::move(serve));
+}
+
+Task<Result<void>> serve_connections(TcpListener& listener, ListenPolicy policy, ServeSession serve,
+                                     std::shared_ptr<ListenStats> stats) {
+  if (!stats) stats = std::make_shared<ListenStats>();
+  std::chrono::milliseconds backoff{0};  // zero while accepts succeed
   for (;;) {
-    auto stream = co_await listener->accept();
+    ++stats->accept_attempts;
+    auto stream = co_await listener.accept();
     if (!stream) {
-      if (is_cancelled(stream.error())) co_return Result<void>{};
-      std::fprintf(stderr, "moonring: %s\n", stream.error().message().c_str());
+      const Error& error = stream.error();
+      if (is_cancelled(error)) co_return Result<void>{};
+      if (lost_connection(error)) {
+        std::fprintf(stderr, "moonring: %s\n", error.message().c_str());
+        continue;
+      }
+      // The connection waits in the backlog and the next accept would fail the same way.
+      if (backoff.count() == 0) {
+        ++stats->backoff_episodes;
+        backoff = policy.first_backoff;
+        std::fprintf(stderr, "moonring: %s; retrying every %lld to %lld ms until it works\n",
+                     error.message().c_str(), static_cast<long long>(policy.first_backoff.count()),
+                     static_cast<long long>(policy.max_backoff.count()));
+      } else {
+        backoff = std::min(backoff * 2, policy.max_backoff);
+      }
+      if (!co_await sleep(backoff, current_token())) co_return Result<void>{};
       continue;
     }
-    spawn_detached([](ServeSession s, TcpStream c) -> Task<void> {
+    backoff = std::chrono::milliseconds{0};
+    ++stats->accepted;
+    if (stats->sessions >= policy.max_sessions) {
+      ++stats->refused;
+      std::fprintf(
+          stderr,
+          "moonring: %s: connection closed: %zu sessions are running (--max-sessions=%zu)\n",
+          stream->name().c_str(), stats->sessions, policy.max_sessions);
+      continue;  // the stream closes here
+    }
+    ++stats->sessions;
+    spawn_detached([](ServeSession s, TcpStream c, std::shared_ptr<ListenStats> st) -> Task<void> {
+      // Counted out however the session ends (a frame dropped at shutdown included).
+      struct Running {
+        ListenStats& stats;
+        ~Running() { --stats.sessions; }
+      } running{*st};
       std::string name = c.name();
       co_await s(c, c, name);
-    }(serve, std::move(*stream)));
+    }(serve, std::move(*stream), stats));
   }
 }
 

@@ -20,7 +20,10 @@ Task<Result<void>> Wire::read(BodyHandler on_body) {
       if (is_cancelled(n.error())) co_return Result<void>{};
       co_return n.take_error();
     }
-    if (*n == 0) co_return Result<void>{};  // the client closed its end
+    if (*n == 0) {  // the client closed its end
+      report_unfinished();
+      co_return Result<void>{};
+    }
     // Drained before the next read: the decoder may read the buffer in place.
     decoder_.feed_in_place(std::span<const std::byte>(buffer.data(), *n));
     while (auto event = decoder_.next()) {
@@ -30,6 +33,18 @@ Task<Result<void>> Wire::read(BodyHandler on_body) {
       }
       if (auto pending = on_body(std::move(event->body))) co_await std::move(*pending);
     }
+  }
+}
+
+// Why the session ends with a message cut off, which would otherwise vanish without a word.
+void Wire::report_unfinished() const {
+  const FrameDecoder::Partial cut = decoder_.partial();
+  if (cut.body_length > 0) {
+    std::fprintf(stderr, "moonring: %s: input closed inside a message (%zu of %zu body bytes)\n",
+                 name_.c_str(), cut.body_bytes, cut.body_length);
+  } else if (cut.header_bytes > 0) {
+    std::fprintf(stderr, "moonring: %s: input closed inside a message header (%zu bytes)\n",
+                 name_.c_str(), cut.header_bytes);
   }
 }
 

@@ -29,7 +29,8 @@ class Wire {
   // Reads until the input ends, fails, or the ambient token is cancelled; calls `on_body` for
   // each message, in order, awaiting what it returns before reading on (so notifications keep
   // their order). Framing errors are reported on stderr and reading goes on where the stream
-  // allows.
+  // allows; an input that ends inside a message says so on stderr ("lsp stdio: input closed
+  // inside a message (120 of 400 body bytes)").
   Task<Result<void>> read(BodyHandler on_body);
 
   // Queue one message body for sending (framed here).
@@ -48,6 +49,8 @@ class Wire {
   const std::string& name() const { return name_; }
 
  private:
+  void report_unfinished() const;
+
   FdStream& input_;
   FdStream& output_;
   std::string name_;

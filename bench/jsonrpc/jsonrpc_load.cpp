@@ -1,7 +1,8 @@
 // jsonrpc_load: the jsonrpc bench's load client. Keeps --depth JSON-RPC requests in flight to one
 // server (spawned on stdin/stdout pipes, or over TCP), checks that every response carries the id
 // of the oldest outstanding request and a result at least as large as the request's params (the
-// servers echo params), and prints one line for the measured window:
+// servers echo them or, for hover, write a larger Hover), and prints one line for the measured
+// window:
 //   msgs= msgs_per_s= mb_per_s= p50_us= p99_us= cpu_util= server_cpu_util= other_util= errors=
 // (cpu_util: our CPU, in cores; server_cpu_util: the server's; other_util: the rest of the
 // machine's busy CPU, i.e. other processes disturbing the measurement.)

@@ -1,6 +1,7 @@
 // The jsonrpc bench's anchor: a JSON-RPC echo server on vscode-jsonrpc (the library VS Code's
-// language servers run on). Every request is answered with its own params as the result;
-// notifications are ignored. Same behaviour as `moonring jsonrpc-echo`.
+// language servers run on). Every request is answered with its own params as the result (parsed
+// and serialised again by vscode-jsonrpc); notifications are ignored. `moonring jsonrpc-echo`
+// answers the same requests from typed values (see bench/README.md).
 // usage: node bench/jsonrpc/node_echo_server.mjs [--stdio | --listen=HOST:PORT]
 //   --stdio (default): one session on stdin/stdout, exits when stdin ends.
 //   --listen=HOST:PORT: accepts one TCP connection, serves it, exits when it closes.

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# jsonrpc bench driver: `moonring jsonrpc-echo` against an echo server on vscode-jsonrpc (Node),
+# jsonrpc bench driver: `moonring jsonrpc-echo` (typed handlers: params read into values, replies
+# written from them) against an echo server on vscode-jsonrpc (Node: JSON.parse, JSON.stringify),
 # both loaded by jsonrpc_load with the same LSP-shaped messages over stdio pipes and over TCP;
 # then the in-memory pipeline bench (if built). Prints a table and, last, the `bench jsonrpc: ...`
 # line. See bench/README.md.
@@ -56,7 +57,7 @@ trap cleanup EXIT
 
 # name|command (without its transport flag). moonring's echo is optional until it exists.
 SERVERS=()
-probe='{"jsonrpc":"2.0","id":1,"method":"textDocument/hover","params":{"x":1}}'
+probe='{"jsonrpc":"2.0","id":1,"method":"textDocument/hover","params":{"textDocument":{"uri":"file:///a.lua"},"position":{"line":0,"character":0}}}'
 if [[ -x "$MOONRING" ]] &&
   printf 'Content-Length: %d\r\n\r\n%s' "${#probe}" "$probe" |
   timeout 5 "$MOONRING" jsonrpc-echo --stdio 2>/dev/null | grep -q '"result"'; then
@@ -189,6 +190,8 @@ for message in messages:
                   f"{ratio(mine, node) if server != 'vscode_jsonrpc' else '':>7}"
                   + (f"  ({failed} failed)" if failed else ""))
 print("(client/server/other: CPU cores busy; didchange_hover counts a didChange+hover pair as one)")
+print("(moonring: typed handlers, params read into values and replies written from them;"
+      " vscode_jsonrpc: params parsed and serialised back)")
 
 # Busy CPU outside the server and the client, in cores: other processes disturbing the runs.
 noisy = [float(row["other_util"]) for rows in runs.values() for row in rows

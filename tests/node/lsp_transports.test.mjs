@@ -1,6 +1,8 @@
 // `moonring lsp` driven by vscode-jsonrpc, the client library VS Code's language client is built
 // on: the lifecycle over each LSP transport (stdio, --listen, --socket, --pipe), the error codes,
-// malformed input, a 20 MB message, stdin EOF and --clientProcessId.
+// malformed input, a 20 MB message, stdin EOF (also inside a message), --clientProcessId and
+// --max-sessions. (A listener out of file descriptors is tests/session/listen_test.cpp's: the
+// sanitizers of the test build need descriptors of their own to report anything.)
 // Run: MOONRING_BIN=build-asan/app/moonring node --test tests/node/lsp_transports.test.mjs
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -40,6 +42,20 @@ function closed(socket, what = 'server closing the connection') {
     else socket.once('close', resolve);
   });
   return withTimeout(done, 10_000, what);
+}
+
+// Resolves once the child's stderr contains `text` (collected by start()); rejects after `ms`.
+function stderrIncludes(child, text, ms = 10_000) {
+  const seen = new Promise((resolve) => {
+    const check = () => {
+      if (!child.output().stderr.includes(text)) return false;
+      child.stderr.off('data', check);
+      resolve();
+      return true;
+    };
+    if (!check()) child.stderr.on('data', check);
+  });
+  return withTimeout(seen, ms, `"${text}" on stderr; it has: ${child.output().stderr}`);
 }
 
 // `moonring lsp ARGS` on stdio, with a vscode-jsonrpc connection to it.
@@ -267,5 +283,53 @@ test('--clientProcessId: the server exits when that process is gone', { timeout 
     assert.ok(Date.now() - gone < 10_000);
   } finally {
     connection.dispose();
+  }
+});
+
+test('stdin EOF inside a message: stderr says how much of it arrived', { timeout }, async () => {
+  const server = startMoonring(['lsp', '--stdio']);
+  server.stdin.write(`Content-Length: 400\r\n\r\n${'x'.repeat(120)}`);
+  server.stdin.end();
+  assert.deepEqual(await waitForExit(server), exitedWith(1));
+  assert.match(server.output().stderr,
+    /lsp stdio: input closed inside a message \(120 of 400 body bytes\)/);
+});
+
+test('--max-sessions=1: a second connection is closed at once; a later one is served', { timeout }, async () => {
+  const port = await freePort();
+  const server = startMoonring(['lsp', `--listen=127.0.0.1:${port}`, '--max-sessions=1']);
+  const sockets = [];
+  const connections = [];
+  try {
+    const first = await connectWhenListening(port, server);
+    sockets.push(first);
+    connections.push(lspConnection(first, first));
+    await initialize(connections[0]); // the session is running
+    const second = await connectWhenListening(port, server);
+    sockets.push(second);
+    await closed(second, 'the server closing the connection over the limit');
+    await stderrIncludes(server, '--max-sessions=1');
+    const firstClosed = closed(first);
+    await shutdownAndExit(connections[0]);
+    await firstClosed;
+    const third = await connectWhenListening(port, server);
+    sockets.push(third);
+    connections.push(lspConnection(third, third));
+    const thirdClosed = closed(third);
+    await lifecycle(connections[1]);
+    await thirdClosed;
+  } finally {
+    for (const connection of connections) connection.dispose();
+    for (const socket of sockets) socket.destroy();
+    server.kill('SIGTERM');
+    await waitForExit(server);
+  }
+});
+
+test('--max-sessions only goes with --listen, and takes a positive number', { timeout }, async () => {
+  for (const args of [['--stdio', '--max-sessions=2'], ['--listen=0', '--max-sessions=0']]) {
+    const server = startMoonring(['lsp', ...args]);
+    assert.deepEqual(await waitForExit(server), exitedWith(2));
+    assert.match(server.output().stderr, /--max-sessions: /);
   }
 });
