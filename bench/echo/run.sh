@@ -174,5 +174,6 @@ print("bench echo: "
       f"rps_raw_uring={show(rps('1core', 'raw_uring'))} "
       f"ratio_1core={ratio(rps('1core', 'uring'), rps('1core', 'asio_plain'))} "
       f"ratio_2core={ratio(rps('2core', 'uring'), rps('2core', 'asio_plain'))} "
-      f"vs_raw_uring={ratio(rps('1core', 'uring'), rps('1core', 'raw_uring'))}")
+      f"vs_raw_uring={ratio(rps('1core', 'uring'), rps('1core', 'raw_uring'))} "
+      f"vs_raw_uring_2core={ratio(rps('2core', 'uring'), rps('2core', 'raw_uring'))}")
 PY

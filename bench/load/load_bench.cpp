@@ -1,13 +1,15 @@
 // bench/load driver: loads a tree with the workspace loader, a plain sequential
-// open+fstat+read+close loop and mmap+MAP_POPULATE (and, on the small tree, the loader's kernel
-// path alone on every CPU: the ceiling), touching one byte per 4 KB page; reports GB/s, files/s,
-// the ratios and the time until a file requested late in the order is ready.
+// open+fstat+read+close loop, the same loop on as many threads as the loader has, and
+// mmap+MAP_POPULATE (and, on the small tree, the loader's kernel path alone on as many threads:
+// the ceiling), touching one byte per 4 KB page; reports GB/s, files/s, the ratios and the time
+// until a file requested late in the order is ready.
 //   load_bench --small DIR --large DIR [--runs N]   (run.sh builds the trees)
 //   load_bench --make-large DIR                     (writes the generated large Lua files)
-//   load_bench --small DIR --large DIR --only loader|read|populate|ceiling|share|first
-//     [--only-tree large] [--loader-threads N] [--map-threshold BYTES]
-//                                                   (one contender alone, for profiling; the
-//                                                   loader's threads and its read/map crossover)
+//   load_bench --small DIR --large DIR
+//     --only loader|read|read-n|populate|ceiling|handoff|share|first
+//     [--only-tree large] [--loader-threads N] [--map-threshold BYTES] [--memory-limit BYTES]
+//       (one contender alone, for profiling; the loader's threads, its read/map crossover and
+//       its budget)
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -17,11 +19,14 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -76,14 +81,14 @@ int open_sized(const std::string& path, std::size_t& size) {
   return fd;
 }
 
-// The anchor a plain loader would be: one thread, open, fstat for the size, read into a reused
-// buffer until the end, close.
-uint64_t plain_read(const Tree& t) {
-  std::vector<std::byte> buffer(1 << 20);
+// The read loop: open, fstat for the size, read into a reused buffer until the end, close,
+// touch; over files [begin, end).
+uint64_t read_files(const Tree& t, std::size_t begin, std::size_t end,
+                    std::vector<std::byte>& buffer) {
   uint64_t sum = 0;
-  for (auto& f : t.files) {
+  for (std::size_t i = begin; i < end; ++i) {
     std::size_t size = 0;
-    const int fd = open_sized(f.path, size);
+    const int fd = open_sized(t.files[i].path, size);
     if (buffer.size() < size + 1) buffer.resize(size + 1);
     std::size_t got = 0;
     for (ssize_t n; (n = ::read(fd, buffer.data() + got, buffer.size() - got)) > 0;) {
@@ -95,6 +100,39 @@ uint64_t plain_read(const Tree& t) {
     sum += touch(buffer.data(), got);
   }
   return sum;
+}
+
+// The anchor a plain loader would be: the read loop on one thread.
+uint64_t plain_read(const Tree& t) {
+  std::vector<std::byte> buffer(1 << 20);
+  return read_files(t, 0, t.files.size(), buffer);
+}
+
+unsigned g_loader_threads = 0;  // --loader-threads N (0: the loader's default, one per CPU)
+
+// As many threads as the loader has (it uses every CPU).
+std::size_t loader_thread_count() {
+  return g_loader_threads != 0 ? g_loader_threads : allowed_cpus().size();
+}
+
+// The anchor a user would write with the loader's threads: the same read loop on that many
+// std::threads, started per pass. They take runs of 64 files from a shared counter rather than a
+// fixed share each, so that a thread the shared machine slows down does not hold the others up.
+uint64_t threaded_read(const Tree& t) {
+  constexpr std::size_t kRun = 64;
+  std::atomic<std::size_t> next{0};
+  std::atomic<uint64_t> total{0};
+  std::vector<std::thread> threads;
+  for (std::size_t n = loader_thread_count(); n-- > 0;)
+    threads.emplace_back([&] {
+      std::vector<std::byte> buffer(1 << 20);
+      uint64_t sum = 0;
+      for (std::size_t begin; (begin = next.fetch_add(kRun)) < t.files.size();)
+        sum += read_files(t, begin, std::min(t.files.size(), begin + kRun), buffer);
+      total += sum;
+    });
+  for (auto& th : threads) th.join();
+  return total;
 }
 
 // The other anchor: mmap with MAP_POPULATE on one thread.
@@ -118,9 +156,7 @@ uint64_t mmap_populate(const Tree& t) {
 
 // Ours: the whole tree handed over at once (sizes from the walk, as discovery gives them), the
 // consumer takes the files in order and releases each after touching it.
-unsigned g_loader_threads = 0;
-std::size_t g_map_threshold = 0;  // --map-threshold BYTES (0: the loader's default)  //
-                                  // --loader-threads N (0: the loader's default, one per CPU)
+std::size_t g_map_threshold = 0;  // --map-threshold BYTES (0: the loader's default)
 // The loader lives as long as the program, as in the server and the CLI: starting its threads is
 // start-up cost, not per-tree cost (it would be a third of a 5 ms large-tree run).
 Loader* g_loader = nullptr;
@@ -133,13 +169,19 @@ void prepare(const Tree& t, int passes) {
   g_prepared.assign(static_cast<std::size_t>(passes), t.files);
 }
 
+std::vector<double>* g_lead_samples = nullptr;
+
 uint64_t loader_run(const Tree& t) {
   Loader& loader = *g_loader;
   if (g_prepared.empty()) prepare(t, 1);  // not prepared: the copy counts
   auto files = loader.load_many(std::move(g_prepared.back()));
   g_prepared.pop_back();
   uint64_t sum = 0;
-  for (auto& f : files) {
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    auto& f = files[i];
+    // --only loader: how far the workers are ahead (bytes loaded and not released), sampled.
+    if (g_lead_samples != nullptr && i % 1024 == 0)
+      g_lead_samples->push_back(static_cast<double>(loader.bytes_in_use()));
     const auto& r = f.wait();
     if (!r.ok()) {
       std::fprintf(stderr, "load_bench: %s\n", r.error().message().c_str());
@@ -160,7 +202,7 @@ uint64_t kernel_only(const Tree& t) {
   std::atomic<std::size_t> next{0};
   std::atomic<uint64_t> total{0};
   std::vector<std::thread> threads;
-  for (std::size_t n = allowed_cpus().size(); n-- > 0;)
+  for (std::size_t n = loader_thread_count(); n-- > 0;)
     threads.emplace_back([&] {
       auto reader = BatchReader::create();
       ParentDirs dirs;
@@ -177,10 +219,7 @@ uint64_t kernel_only(const Tree& t) {
           batch[i - begin].expected = t.files[i].size;
         }
         dirs.resolve(paths, batch);
-        if (reader)
-          reader->read(batch);
-        else
-          read_plain(batch);
+        reader->read(batch);
         dirs.close_all();
         for (auto& f : batch) {
           if (!f.done) {
@@ -194,6 +233,74 @@ uint64_t kernel_only(const Tree& t) {
     });
   for (auto& th : threads) th.join();
   return total;
+}
+
+// For profiling (--only handoff): the ceiling's readers hand each batch to the calling thread,
+// which touches and frees it, as the loader's consumer does (in the order batches arrive, with
+// one mutex and no slots). The difference to kernel-only is the cost of a consumer on another
+// thread; the difference to the loader, the loader's own bookkeeping.
+uint64_t kernel_handoff(const Tree& t) {
+  std::atomic<std::size_t> next{0};
+  std::mutex mutex;
+  std::condition_variable ready;
+  std::deque<std::vector<SmallFile>> batches;
+  std::size_t readers = loader_thread_count();
+  std::vector<std::thread> threads;
+  for (std::size_t n = readers; n-- > 0;)
+    threads.emplace_back([&] {
+      auto reader = BatchReader::create();
+      ParentDirs dirs;
+      std::vector<const std::string*> paths;
+      for (std::size_t begin; (begin = next.fetch_add(BatchReader::kMaxFiles)) < t.files.size();) {
+        std::size_t end = std::min(t.files.size(), begin + BatchReader::kMaxFiles);
+        std::vector<SmallFile> batch(end - begin);
+        paths.clear();
+        for (std::size_t i = begin; i < end; ++i) {
+          paths.push_back(&t.files[i].path);
+          batch[i - begin].expected = t.files[i].size;
+        }
+        dirs.resolve(paths, batch);
+        reader->read(batch);
+        dirs.close_all();
+        {
+          std::lock_guard lock(mutex);
+          batches.push_back(std::move(batch));
+        }
+        ready.notify_one();
+      }
+      {
+        std::lock_guard lock(mutex);
+        --readers;
+      }
+      ready.notify_one();
+    });
+  uint64_t sum = 0;
+  for (;;) {
+    std::vector<SmallFile> batch;
+    {
+      std::unique_lock lock(mutex);
+      ready.wait(lock, [&] { return !batches.empty() || readers == 0; });
+      if (batches.empty()) break;
+      batch = std::move(batches.front());
+      batches.pop_front();
+    }
+    for (auto& f : batch) {
+      if (!f.done) {
+        std::fprintf(stderr, "load_bench: handoff read of %s failed\n", f.name);
+        std::exit(1);
+      }
+      sum += touch(f.bytes.data.get(), f.bytes.size);
+    }
+  }
+  for (auto& th : threads) th.join();
+  return sum;
+}
+
+// Minor page faults of the whole process so far.
+long minor_faults() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_minflt;
 }
 
 // User + system time of the whole process (all threads), or of the calling thread.
@@ -213,14 +320,15 @@ struct Figures {
   double gbps, files_per_s;
 };
 
-// Runs the three contenders `runs` times, interleaved, and checks that they all saw the same bytes.
+// Runs the contenders `runs` times, interleaved, and checks that they all saw the same bytes.
 // Each run times `reps` passes in a row and counts their mean: a pass over the large tree takes
 // a few milliseconds, too short to time alone on a shared machine.
 std::vector<Figures> measure(const Tree& t, int runs, int reps, const char* name,
                              bool with_ceiling) {
   std::vector<std::function<uint64_t(const Tree&)>> contenders{loader_run, plain_read,
-                                                               mmap_populate};
-  const char* labels[] = {"loader", "read", "mmap+populate", "kernel-only"};
+                                                               mmap_populate, threaded_read};
+  const std::string read_n = "read x" + std::to_string(loader_thread_count());
+  const char* labels[] = {"loader", "read", "mmap+populate", read_n.c_str(), "kernel-only"};
   if (with_ceiling) contenders.push_back(kernel_only);
   std::vector<std::vector<double>> seconds(contenders.size());
   uint64_t expected = plain_read(t);  // warms the page cache as well
@@ -306,10 +414,14 @@ void make_large(const std::string& dir) {
 int main(int argc, char** argv) {
   std::string small_dir, large_dir;
   int runs = 5;
-  // --only loader|read|populate: one contender alone, for profiling; on the small tree unless
-  // --only-tree large. --only first: the time until a requested file is ready, alone.
+  // --only loader|read|read-n|populate|ceiling|handoff: one contender alone, for profiling; on
+  // the small tree unless --only-tree large. --only first: the time until a requested file is
+  // ready, alone.
   std::string only;
   std::string only_tree = "small";
+  // --memory-limit BYTES: the loader's budget (0: its default), which bounds how far the workers
+  // run ahead of the consumer.
+  std::size_t memory_limit = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
     if (a == "--small")
@@ -320,6 +432,8 @@ int main(int argc, char** argv) {
       g_loader_threads = static_cast<unsigned>(std::atoi(argv[i + 1]));
     else if (a == "--map-threshold")
       g_map_threshold = static_cast<std::size_t>(std::atoll(argv[i + 1]));
+    else if (a == "--memory-limit")
+      memory_limit = static_cast<std::size_t>(std::atoll(argv[i + 1]));
     else if (a == "--only")
       only = argv[i + 1];
     else if (a == "--only-tree")
@@ -340,6 +454,7 @@ int main(int argc, char** argv) {
   LoaderConfig config;
   config.threads = g_loader_threads;
   if (g_map_threshold != 0) config.map_threshold = g_map_threshold;
+  if (memory_limit != 0) config.memory_limit = memory_limit;
   Loader loader(config);
   g_loader = &loader;
   if (only == "first") {
@@ -366,21 +481,35 @@ int main(int argc, char** argv) {
   if (!only.empty()) {
     auto fn = only == "loader"    ? loader_run
               : only == "read"    ? plain_read
+              : only == "read-n"  ? threaded_read
               : only == "ceiling" ? kernel_only
+              : only == "handoff" ? kernel_handoff
                                   : mmap_populate;
     for (int r = 0; r < runs; ++r) {
       if (only == "loader") prepare(only_tree == "large" ? large : small, 1);
       auto start = Clock::now();
       double cpu_start = cpu_seconds();
       double main_start = cpu_seconds(RUSAGE_THREAD);
+      long faults_start = minor_faults();
+      std::vector<double> lead;
+      if (only == "loader") g_lead_samples = &lead;
       uint64_t sum = fn(only_tree == "large" ? large : small);
       // CPU time as well (all threads, and the consumer's own): less disturbed than wall time by
-      // other work on a shared machine.
-      std::printf("%s: %.6f s, cpu %.6f s, consumer %.6f s (sum %llu)\n", only.c_str(),
-                  std::chrono::duration<double>(Clock::now() - start).count(),
+      // other work on a shared machine. The start on CLOCK_MONOTONIC (steady_clock here), to cut
+      // a profile taken with `perf record -k CLOCK_MONOTONIC` to the passes.
+      auto end = Clock::now();
+      g_lead_samples = nullptr;
+      std::printf("%s: %.6f s, cpu %.6f s, consumer %.6f s, %ld page faults (sum %llu) from %.6f",
+                  only.c_str(), std::chrono::duration<double>(end - start).count(),
                   cpu_seconds() - cpu_start, cpu_seconds(RUSAGE_THREAD) - main_start,
-                  static_cast<unsigned long long>(sum));
+                  minor_faults() - faults_start, static_cast<unsigned long long>(sum),
+                  std::chrono::duration<double>(start.time_since_epoch()).count());
+      if (!lead.empty()) std::printf(", held %.1f MB (median)", median(lead) / 1e6);
+      std::printf("\n");
     }
+    // How far the workers ran ahead of the consumer: the bytes loaded and not yet released.
+    if (only == "loader")
+      std::printf("loader: peak %.1f MB held\n", static_cast<double>(loader.peak_bytes()) / 1e6);
     return 0;
   }
   auto s = measure(small, runs, 1, "small", true);
@@ -390,15 +519,20 @@ int main(int argc, char** argv) {
   double vs_read = s[0].gbps / s[1].gbps;
   double vs_populate = s[0].gbps / s[2].gbps;
   double large_vs_populate = l[0].gbps / l[2].gbps;
+  // The anchor with the loader's parallelism: what a user would write with the same CPUs.
+  double vs_read_nthreads = s[0].gbps / s[3].gbps;
   // How near the loader is to what the machine allows right now: steadier across runs than
   // vs_read, which moves with the machine's spare parallelism.
-  std::printf("small: loader at %.2f of the kernel-only ceiling, which is %.2fx the read loop\n",
-              s[0].gbps / s[3].gbps, s[3].gbps / s[1].gbps);
-  std::printf("large: loader %.2f GB/s vs read %.2f GB/s (%.2fx)\n", l[0].gbps, l[1].gbps,
-              l[0].gbps / l[1].gbps);
+  double ceiling_share = s[0].gbps / s[4].gbps;
+  std::printf(
+      "small: loader at %.2f of the kernel-only ceiling, which is %.2fx the read loop "
+      "and %.2fx the read loop on %zu threads\n",
+      ceiling_share, s[4].gbps / s[1].gbps, s[4].gbps / s[3].gbps, loader_thread_count());
+  std::printf("large: loader %.2f GB/s vs read %.2f GB/s (%.2fx), on %zu threads %.2f GB/s\n",
+              l[0].gbps, l[1].gbps, l[0].gbps / l[1].gbps, loader_thread_count(), l[3].gbps);
   std::printf(
       "bench load: gb_per_s=%.2f vs_read=%.2f vs_populate=%.2f large_vs_populate=%.2f "
-      "first_file_ms=%.3f\n",
-      s[0].gbps, vs_read, vs_populate, large_vs_populate, first);
+      "first_file_ms=%.3f vs_read_nthreads=%.2f ceiling_share=%.2f\n",
+      s[0].gbps, vs_read, vs_populate, large_vs_populate, first, vs_read_nthreads, ceiling_share);
   return 0;
 }

@@ -2,7 +2,8 @@
 # bench/load/run.sh BUILD_DIR [RUNS]: builds the two trees in a temporary folder (removed at exit)
 # and runs the loader bench, warm cache. Small tree: every *.lua and *.nse of /usr/share/nmap
 # (nmap-common), .nse renamed .lua, copied 128 times (~96,000 files, ~1 GB). Large: 50 generated
-# Lua files of 5-10 MB. Last line: `bench load: gb_per_s=... first_file_ms=...`.
+# Lua files of 5-10 MB. Last line:
+# `bench load: gb_per_s=... vs_read=... ... vs_read_nthreads=... ceiling_share=...`.
 set -euo pipefail
 BUILD=${1:?usage: bench/load/run.sh BUILD_DIR [RUNS]}
 RUNS=${2:-5}
