@@ -6,15 +6,16 @@ set -euo pipefail
 packages=(
   # toolchain
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev clang-format
-  # libraries (DESIGN.md: use the well-kept library first)
+  # libraries (docs/DESIGN.md: the well-kept library first)
   liburing-dev libasio-dev nlohmann-json3-dev libsimdjson-dev catch2 liblua5.4-dev
   # what the tests and benchmarks run: taskset (util-linux), ss (iproute2), python3
   util-linux iproute2 python3
   # Lua: the official compilers and luacheck are the oracles of the differential tests; nmap-common
   # and prosody are the real Lua code the tests and benchmarks check
   lua5.4 lua5.1 lua-check nmap-common prosody
-  # Lua 5.3 and LuaJIT as libraries: the stdlib tables' test reads their globals through dlopen
-  liblua5.3-0 libluajit-5.1-2
+  # Lua 5.2 (the program) and 5.3 and LuaJIT (as libraries, read through dlopen): the stdlib
+  # tables' test compares each version's table with the real globals
+  lua5.2 liblua5.3-0 libluajit-5.1-2
   # the Lua modules under /usr/share/lua that the corpus takes (some come only as Recommends)
   lua-socket lua-sec lua-expat lua-event lua-readline lua-posix lua-lpeg
 )
