@@ -2,7 +2,7 @@
 # check bench driver: `moonring check` against luacheck (Debian's lua-check) on two real Lua
 # codebases, the NSE corpus (nmap-common's *.lua and *.nse, .nse copied as .lua) and Prosody, in one
 # run; and against LuaLS (`lua-language-server --check`) when LUALS_BIN points at a build
-# (../shared/ANCHORS.md says how to build one). Wall time and peak RSS of each, medians of RUNS runs,
+# (docs/ANCHORS.md says how to build one). Wall time and peak RSS of each, medians of RUNS runs,
 # and moonring with --jobs 1 against --jobs 2 on the NSE corpus; moonring --jobs 1 against luacheck
 # with both confined to CPU 0 (taskset -c 0); and moonring alone on an adversarial corpus that
 # gen_adversarial.py writes (one 4 MB line; 160,000 locals in one scope; 20 MB of small
