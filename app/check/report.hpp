@@ -39,6 +39,9 @@ void write_text(std::FILE* out, std::span<const lua::FileReport> reports,
 void write_json(std::FILE* out, std::span<const lua::FileReport> reports);
 void write_sarif(std::FILE* out, std::span<const lua::FileReport> reports);
 
+// Appends `text` to `out` as ReportOut::terminal_text writes it.
+void append_terminal_text(std::string& out, std::string_view text);
+
 // The writers' buffer: text appended, written out in large pieces.
 class ReportOut {
  public:

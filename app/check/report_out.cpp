@@ -23,17 +23,24 @@ void ReportOut::json_string(std::string_view text) {
 }
 
 void ReportOut::terminal_text(std::string_view text) {
+  append_terminal_text(buffer_, text);
+  if (buffer_.size() >= kFlushAt) flush();
+}
+
+void append_terminal_text(std::string& out, std::string_view text) {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const auto* const end = p + text.size();
-  const auto escape = [this](unsigned char c) {
+  const auto escape = [&out](unsigned char c) {
     const char escaped[4] = {'\\', 'x', kHex[c >> 4], kHex[c & 15]};
-    buffer_.append(escaped, sizeof escaped);
+    out.append(escaped, sizeof escaped);
   };
   while (p < end) {
     const unsigned char c = *p;
     if (c >= 0x20 && c < 0x7F) {
-      buffer_ += static_cast<char>(c);
-      ++p;
+      const auto* printable = p + 1;  // the run of printable ASCII, appended at once
+      while (printable < end && *printable >= 0x20 && *printable < 0x7F) ++printable;
+      out.append(reinterpret_cast<const char*>(p), static_cast<std::size_t>(printable - p));
+      p = printable;
     } else if (c < 0x80) {
       escape(c);
       ++p;
@@ -43,12 +50,11 @@ void ReportOut::terminal_text(std::string_view text) {
       if (length == 1 || (c == 0xC2 && p[1] < 0xA0)) {
         for (std::uint32_t i = 0; i < length; ++i) escape(p[i]);
       } else {
-        buffer_.append(reinterpret_cast<const char*>(p), length);
+        out.append(reinterpret_cast<const char*>(p), length);
       }
       p += length;
     }
   }
-  if (buffer_.size() >= kFlushAt) flush();
 }
 
 void ReportOut::flush() {

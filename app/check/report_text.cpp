@@ -48,6 +48,7 @@ void write_text(std::FILE* out, std::span<const lua::FileReport> reports,
   ReportOut o(out);
   std::size_t files_with_findings = 0;
   std::string scratch;  // a message built for printing (lua::message)
+  std::string path;     // the report's path escaped, once per file
   for (const lua::FileReport& report : reports) {
     if (report.load_error) {
       o.terminal_text(report.path);
@@ -56,12 +57,14 @@ void write_text(std::FILE* out, std::span<const lua::FileReport> reports,
       o << " [" << kNotCheckedCode << "]\n";
       continue;
     }
-    if (!report.diagnostics.empty()) ++files_with_findings;
+    if (report.diagnostics.empty()) continue;
+    ++files_with_findings;
+    path.clear();
+    append_terminal_text(path, report.path);
     for (const lua::ReportedDiagnostic& r : report.diagnostics) {
       const lua::Diagnostic& d = r.diagnostic;
-      o.terminal_text(report.path);
-      o << ':' << std::uint64_t{d.start.line} << ':' << std::uint64_t{d.start.column} << ": "
-        << lua::severity_name(d.severity) << ": ";
+      o << path << ':' << std::uint64_t{d.start.line} << ':' << std::uint64_t{d.start.column}
+        << ": " << lua::severity_name(d.severity) << ": ";
       o.terminal_text(lua::message(report, r, scratch));
       o << " [" << lua::code_name(d.code) << "]\n";
     }

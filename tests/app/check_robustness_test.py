@@ -134,6 +134,53 @@ class ControlBytes(unittest.TestCase):
         self.assertTrue(any("\x1b[2J" in r["message"]["text"] for r in results))
 
 
+class UndefinedGlobalMessages(unittest.TestCase):
+    """Workspace-wide undefined globals store their name, not a message, until the report prints
+    them: each file's messages must name its own globals, in every format, and a global that
+    another file assigns must not be reported."""
+
+    # Many files (spread over the cores), each reading its own names in its own order, one of
+    # them (`shared_global`) assigned by another file, one read as _ENV["..."] (a string key).
+    TREE = {f"f{i:02}.lua": f"print(name_{i}_long_enough_to_allocate, shared_global)\n"
+                            f"print(_ENV[\"env_{i}\"], name_{i}_long_enough_to_allocate, u{i})\n"
+            for i in range(24)}
+    TREE["set.lua"] = "shared_global = 1\n"
+
+    def expected(self):
+        want = set()
+        for i in range(24):
+            path = f"f{i:02}.lua"
+            want |= {(path, 1, f"undefined global 'name_{i}_long_enough_to_allocate'"),
+                     (path, 2, f"undefined global 'env_{i}'"),
+                     (path, 2, f"undefined global 'name_{i}_long_enough_to_allocate'"),
+                     (path, 2, f"undefined global 'u{i}'")}
+        return want
+
+    def test_json_and_text_and_sarif(self):
+        code, out, err = run(self.TREE, ".", "--format", "json", "--lua-version", "5.4")
+        self.assertEqual(code, 1, err)
+        got = {(os.path.basename(d["file"]), d["range"]["start"]["line"] + 1, d["message"])
+               for d in json.loads(out) if d["code"] == "undefined-global"}
+        self.assertEqual(got, self.expected())
+
+        code, out, err = run(self.TREE, ".", "--lua-version", "5.4")
+        self.assertEqual(code, 1, err)
+        got = set()
+        for line in out.splitlines():
+            m = re.fullmatch(r"(?:\./)?(\S+):(\d+):\d+: warning: (.*) \[undefined-global\]", line)
+            if m:
+                got.add((os.path.basename(m[1]), int(m[2]), m[3]))
+        self.assertEqual(got, self.expected())
+
+        code, out, err = run(self.TREE, ".", "--format", "sarif", "--lua-version", "5.4")
+        self.assertEqual(code, 1, err)
+        results = json.loads(out)["runs"][0]["results"]
+        got = {(os.path.basename(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]),
+                r["locations"][0]["physicalLocation"]["region"]["startLine"],
+                r["message"]["text"]) for r in results if r["ruleId"] == "undefined-global"}
+        self.assertEqual(got, self.expected())
+
+
 if __name__ == "__main__":
     check_cli_test.MOONRING = os.path.abspath(sys.argv.pop(1))
     result = unittest.main(verbosity=2, exit=False).result
