@@ -157,11 +157,11 @@ bool Loader::pop_urgent(SlotPtr& out) {
   return false;
 }
 
-bool Loader::fits(std::size_t bytes, bool urgent) const {
+bool Loader::fits(std::size_t bytes, bool urgent, std::size_t pending) const {
   const MemoryBudget& b = *budget_;
   std::size_t limit = urgent ? b.limit : b.limit - config_.urgent_reserve;
   // A file larger than the whole limit is admitted alone rather than never.
-  std::size_t used = b.used.load();
+  std::size_t used = b.used.load() + pending;
   return used + bytes <= limit || used == 0;
 }
 
@@ -189,8 +189,8 @@ void Loader::worker() {
     take_background(jobs, lock);
     if (jobs.empty()) continue;
     lock.unlock();
-    // The batch is published at its end: a consumer waiting in order wakes once per batch,
-    // not once per file. Urgent files are still served between the files of a batch.
+    // The batch is published at its end (see publish()). Urgent files are still served between
+    // the files of a batch.
     done.clear();
     for (std::size_t i = 0; i < jobs.size();) {
       if (urgent_pending_.load(std::memory_order_relaxed) != 0) {
@@ -213,14 +213,24 @@ void Loader::worker() {
       ++i;
     }
     jobs.clear();
-    for (auto& [s, result] : done) finish(std::move(s), std::move(result));
-    done.clear();
+    publish(done);
     lock.lock();
   }
 }
 
 void Loader::take_background(std::vector<Job>& jobs, Lock& lock) {
-  std::size_t batch_bytes = 0;
+  // The batch's files share one lease group and are admitted together when this returns (the
+  // lock is held from the batch's first file to here, so no other admission sees the gap).
+  struct Batch {
+    MemoryBudget& budget;
+    LeaseGroup* group = nullptr;  // this function holds one count while it adds leases
+    std::size_t bytes = 0;
+    ~Batch() {
+      if (bytes != 0) budget.admit(bytes);
+      if (group) LeaseGroup::drop(group);
+    }
+  } batch{*budget_};
+  std::size_t& batch_bytes = batch.bytes;
   while (!background_.empty() && jobs.size() < config_.batch && batch_bytes < config_.batch_bytes &&
          !gate_ && !stopping_ && !paused_) {
     // Urgent files go first, also between the files of a batch.
@@ -259,7 +269,7 @@ void Loader::take_background(std::vector<Job>& jobs, Lock& lock) {
       jobs.push_back({std::move(slot), MemoryLease(budget_, size), fd});
       return;
     }
-    if (!fits(size, false)) {
+    if (!fits(size, false, batch_bytes)) {
       if (!jobs.empty()) return;
       // The head waits for memory; urgent files are served meanwhile.
       SlotPtr u;
@@ -272,9 +282,9 @@ void Loader::take_background(std::vector<Job>& jobs, Lock& lock) {
     background_.pop_front();
     slot->claimed.store(true, std::memory_order_release);
     slot->state.store(FileState::loading, std::memory_order_release);
-    budget_->admit(size);
     batch_bytes += size;
-    jobs.push_back({std::move(slot), MemoryLease(budget_, size), -1});
+    if (!batch.group) batch.group = new LeaseGroup(budget_, 1);
+    jobs.push_back({std::move(slot), MemoryLease(batch.group, size), -1});
   }
 }
 
@@ -315,6 +325,15 @@ void Loader::serve_urgent(SlotPtr slot, Lock& lock) {
   lock.unlock();
   finish(std::move(slot), load(std::move(job)));
   lock.lock();
+}
+
+void Loader::publish(std::vector<std::pair<SlotPtr, Result<FileContent>>>& done) {
+  // Last file first: a consumer taking files in queue order sleeps on the batch's first file, and
+  // when that one is there the rest are too, so it wakes once per batch rather than per file and
+  // does not trail the workers file by file (bench/load: they ran ~13 MB ahead, now ~8 MB).
+  for (std::size_t k = done.size(); k-- > 0;)
+    finish(std::move(done[k].first), std::move(done[k].second));
+  done.clear();
 }
 
 void Loader::finish(SlotPtr slot, Result<FileContent> result) {

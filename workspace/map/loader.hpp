@@ -93,7 +93,9 @@ class Loader {
   // Claims the slot and opens it to learn its size (the lock is dropped meanwhile); false when
   // it failed (the slot is then finished).
   bool open_for_size(const SlotPtr& slot, std::size_t& size, int& fd, Lock& lock);
-  bool fits(std::size_t bytes, bool urgent) const;
+  // Whether `bytes` more fit, with `pending` taken but not yet admitted (a batch is admitted
+  // once, at its end).
+  bool fits(std::size_t bytes, bool urgent, std::size_t pending = 0) const;
   // Without the lock: reads or maps the file.
   Result<FileContent> load(Job job);
   // A small file's bytes as content, its lease grown if the file grew.
@@ -109,6 +111,8 @@ class Loader {
   // Without the lock: loads `jobs` (small, size known) and appends their results to `done`.
   void load_small(std::span<Job> jobs, SmallLoads& small,
                   std::vector<std::pair<SlotPtr, Result<FileContent>>>& done);
+  // Without the lock: completes a batch's files, last first.
+  void publish(std::vector<std::pair<SlotPtr, Result<FileContent>>>& done);
   void finish(SlotPtr slot, Result<FileContent> result);
 
   LoaderConfig config_;

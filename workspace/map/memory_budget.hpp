@@ -49,32 +49,55 @@ struct MemoryBudget {
   }
 };
 
+// The budget kept alive for the leases of one batch (or of one file): one allocation and one
+// shared_ptr copy per batch. A shared_ptr copy per lease bounced the control block's cache line
+// between the worker, the consumer and the other worker on every file; the count here is raised by
+// the worker while the batch is still its own and lowered by whoever releases.
+struct LeaseGroup {
+  explicit LeaseGroup(std::shared_ptr<MemoryBudget> b, std::size_t holders = 0)
+      : budget(std::move(b)), leases(holders) {}
+  std::shared_ptr<MemoryBudget> budget;
+  std::atomic<std::size_t> leases;
+  // Drops one holder; the last one frees the group.
+  static void drop(LeaseGroup* g) {
+    if (g->leases.fetch_sub(1, std::memory_order_acq_rel) == 1) delete g;
+  }
+};
+
 // Bytes held from a budget; given back on destruction (also when an exception unwinds).
 class MemoryLease {
  public:
   MemoryLease() = default;
+  // One more lease of `group`, which its creator (or another lease) keeps alive meanwhile.
+  MemoryLease(LeaseGroup* group, std::size_t bytes) : group_(group), bytes_(bytes) {
+    group_->leases.fetch_add(1, std::memory_order_relaxed);
+  }
+  // A lease in a group of its own.
   MemoryLease(std::shared_ptr<MemoryBudget> budget, std::size_t bytes)
-      : budget_(std::move(budget)), bytes_(bytes) {}
+      : group_(new LeaseGroup(std::move(budget), 1)), bytes_(bytes) {}
   MemoryLease(MemoryLease&& o) noexcept
-      : budget_(std::move(o.budget_)), bytes_(std::exchange(o.bytes_, 0)) {}
+      : group_(std::exchange(o.group_, nullptr)), bytes_(std::exchange(o.bytes_, 0)) {}
   MemoryLease& operator=(MemoryLease&& o) noexcept {
     if (this != &o) {
       reset();
-      budget_ = std::move(o.budget_);
+      group_ = std::exchange(o.group_, nullptr);
       bytes_ = std::exchange(o.bytes_, 0);
     }
     return *this;
   }
+  MemoryLease(const MemoryLease&) = delete;
+  MemoryLease& operator=(const MemoryLease&) = delete;
   ~MemoryLease() { reset(); }
   std::size_t bytes() const { return bytes_; }
   void reset() {
-    if (budget_) budget_->release(bytes_);
-    budget_.reset();
+    if (!group_) return;
+    group_->budget->release(bytes_);
+    LeaseGroup::drop(std::exchange(group_, nullptr));
     bytes_ = 0;
   }
 
  private:
-  std::shared_ptr<MemoryBudget> budget_;
+  LeaseGroup* group_ = nullptr;
   std::size_t bytes_ = 0;
 };
 
