@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <mutex>
 #include <string>
+#include <thread>
 
 #include "runtime/runtime.hpp"
 
@@ -21,7 +22,11 @@ Core::Core(Runtime& runtime, unsigned id, std::unique_ptr<Backend> backend)
   root_context_.token = stop_.token();
 }
 
-Core::~Core() = default;
+Core::~Core() {
+  // A thread outside the runtime may have handed over its message, seen it run (a block_on
+  // caller then destroys the runtime) and still be about to wake this core: let it finish.
+  while (foreign_posting_.load(std::memory_order_acquire) != 0) std::this_thread::yield();
+}
 
 Core* Core::current() noexcept {
   return tls_current_core;
@@ -44,12 +49,19 @@ bool Core::post(Message m) {
   }
   if (from && &from->runtime_ == &runtime_) {
     from->outbound_[id_]->push(std::move(m));
-  } else if (!foreign_.push(std::move(m))) {
-    return false;
+    signal_messages();
+    return true;
   }
+  foreign_posting_.fetch_add(1, std::memory_order_acq_rel);
+  bool accepted = foreign_.push(std::move(m));
+  if (accepted) signal_messages();
+  foreign_posting_.fetch_sub(1, std::memory_order_release);
+  return accepted;
+}
+
+void Core::signal_messages() {
   uint32_t old = signal_.fetch_or(kHasMessages, std::memory_order_acq_rel);
   if ((old & kSleeping) && !(old & kHasMessages)) backend_->wake();
-  return true;
 }
 
 void Core::root_started(RootNode* root) {

@@ -85,6 +85,8 @@ class Core {
   };
 
   bool drain_messages();
+  // A message was queued: set the bit, and wake the core if it sleeps.
+  void signal_messages();
   bool has_messages() const;
   bool has_outbound_overflow() const;
   // Polls the backend for up to the configured time; true as soon as something became ready.
@@ -106,6 +108,9 @@ class Core {
   // inbound_[from]: messages from core `from` to this core (single producer each).
   std::vector<std::unique_ptr<SpscQueue>> inbound_;
   ForeignInbox foreign_;
+  // Threads outside the runtime inside post() right now: a sender may still be signalling and
+  // waking this core after the core took its message, so the destructor waits for them.
+  std::atomic<unsigned> foreign_posting_{0};
   // Sleep/wake handshake with senders, as bits of one atomic so that every change is a single
   // read-modify-write in one total order: a sender either sees the core asleep and wakes it, or
   // the core sees the message bit before it sleeps.
