@@ -1,8 +1,8 @@
 // The Asio backend, for kernels without a usable io_uring: one io_context (epoll) per core. Every
 // operation is tried at once and waits for readiness only when the kernel says it would block;
 // calls that can block without readiness to wait for (open, sync, stat, regular-file reads and
-// writes) run on the blocking pool; multishot receives are emulated over a pool of buffers that
-// the backend owns.
+// writes) run on the blocking pool (pool_calls.hpp); multishot receives are emulated over a pool of
+// buffers that the backend owns.
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
@@ -33,15 +33,15 @@
 #include <memory>
 #include <new>
 #include <optional>
-#include <string>
 #include <system_error>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "runtime/asio/attempt.hpp"
+#include "runtime/asio/fd_state.hpp"
+#include "runtime/asio/pool_calls.hpp"
 #include "runtime/backend.hpp"
-#include "runtime/blocking_pool.hpp"
 #include "runtime/core.hpp"
 #include "runtime/result.hpp"
 
@@ -52,64 +52,16 @@ using namespace asio_attempt;
 
 constexpr uint32_t kNoBuffer = UINT32_MAX;
 
-enum class FdMode : uint8_t {
-  // O_NONBLOCK is set (the runtime's own sockets and pipes): calls never block; readiness comes
-  // from Asio's reactor.
-  nonblocking,
-  // A blocking descriptor we were lent (stdin, stdout, a signalfd) that epoll accepts. Setting
-  // O_NONBLOCK would change the open file description the parent shares, and Asio's async_wait
-  // sets it on any descriptor it waits on, so readiness comes from a private epoll set instead
-  // and calls are made only when they cannot block (see perform()).
-  blocking,
-};
-
-// What the backend keeps for an fd it has had to wait on (or that is blocking and pollable).
-struct FdState {
-  int fd = -1;
-  uint32_t gen = 0;  // tells a stale handler (for a forgotten registration) from a live one
-  FdMode mode = FdMode::nonblocking;
-  bool socket = false;        // blocking mode: MSG_DONTWAIT makes calls safe without poll()
-  bool always_ready = false;  // epoll refused the fd: there is no readiness to wait for
-  bool connecting = false;    // connect() said EINPROGRESS; the next step reads SO_ERROR
-  bool armed[2] = {false, false};
-  // Operations waiting, per direction, oldest first; a poll for both directions is in both.
-  std::vector<IoOp*> waiters[2];
-  std::optional<asio::posix::stream_descriptor> descriptor;  // nonblocking mode, once needed
-};
-
-uint64_t side_key(int fd, uint32_t gen) {
-  return (uint64_t{gen} << 32) | static_cast<uint32_t>(fd);
-}
-
 int negative_errno(const std::error_code& ec) {
   return ec.category() == std::system_category() && ec.value() > 0 ? -ec.value() : -EIO;
 }
 
-// A call that could block the core, made on the blocking pool instead (as io_uring makes it in
-// its workers). The job and the backend share it. `args` is the operation's copy, its path
-// copied too and its statx landing here first: so an open, a stat or a sync that the task stops
-// waiting for can be abandoned while the job runs on into memory of its own. A read or write
-// uses the caller's buffer, so it completes only when its job is done (the rent rule).
-struct PoolCall {
-  IoOp args;
-  std::string path;
-  struct ::statx stat {};
-  IoOp* op = nullptr;  // null once abandoned
-  int32_t result = 0;
-  BlockingPool::JobId id = 0;
-
-  bool abandonable() const {
-    return args.kind == OpKind::openat || args.kind == OpKind::statx || args.kind == OpKind::fsync;
-  }
-  // A result nobody will take: an opened descriptor is closed.
-  void drop_result() const {
-    if (args.kind == OpKind::openat && result >= 0) ::close(result);
-  }
-};
-
 class AsioBackend final : public Backend {
  public:
-  AsioBackend() : io_(1), guard_(asio::make_work_guard(io_)) {}
+  AsioBackend()
+      : io_(1),
+        guard_(asio::make_work_guard(io_)),
+        pool_calls_(io_, [this](IoOp& op, int32_t result) { defer(op, result); }) {}
 
   ~AsioBackend() override {
     // Never close what we were lent: a stream_descriptor closes its fd unless released.
@@ -160,10 +112,7 @@ class AsioBackend final : public Backend {
 
   void cancel(IoOp& op) override {
     if (!op.in_flight) return;
-    if (auto it = pool_calls_.find(&op); it != pool_calls_.end()) {
-      cancel_pool_call(it);
-      return;
-    }
+    if (pool_calls_.cancel(op)) return;
     FdState* s = find(op.fd);
     // Not queued: its completion is already on its way. A wait left armed for it stays armed;
     // its handler finds nobody to serve, and at most one wait per direction is ever pending.
@@ -361,85 +310,14 @@ class AsioBackend final : public Backend {
 
   // ---- Calls made on the blocking pool --------------------------------------------------------
 
-  class PoolJob final : public BlockingJob {
-   public:
-    PoolJob(AsioBackend* backend, std::shared_ptr<PoolCall> call)
-        : backend_(backend), call_(std::move(call)) {}
-    void work() override { call_->result = perform_blocking(call_->args); }
-    // Under the pool's lock, so the backend is still there: once the pool has shut down, jobs
-    // are abandoned() instead.
-    void deliver() override {
-      asio::post(backend_->io_, [backend = backend_, call = call_] { backend->pool_done(*call); });
-    }
-    void abandoned() override { call_->drop_result(); }
-    std::string describe() const override {
-      const IoOp& a = call_->args;
-      switch (a.kind) {
-        case OpKind::openat:
-          return "openat " + call_->path;
-        case OpKind::statx:
-          return "statx " + call_->path;
-        case OpKind::fsync:
-          return "fsync fd " + std::to_string(a.fd);
-        default:
-          return "file i/o on fd " + std::to_string(a.fd);
-      }
-    }
-
-   private:
-    AsioBackend* backend_;
-    std::shared_ptr<PoolCall> call_;
-  };
-
   bool to_pool(IoOp& op) {
     Core* core = Core::current();
     if (core == nullptr || &core->backend() != this)  // not on our core: no pool to reach
       return complete_at_once(op, perform_blocking(op));
-    auto call = std::make_shared<PoolCall>();
-    call->args = op;
-    if (op.kind == OpKind::openat || op.kind == OpKind::statx) {
-      call->path = op.path;
-      call->args.path = call->path.c_str();
-    }
-    if (op.kind == OpKind::statx) call->args.statx_buf = &call->stat;
-    call->op = &op;
-    auto job = std::make_unique<PoolJob>(this, call);
-    auto [entry, added] = pool_calls_.emplace(&op, call);
-    try {
-      call->id = current_blocking_pool().enqueue(std::move(job));
-    } catch (...) {
-      pool_calls_.erase(entry);
-      throw;
-    }
+    pool_calls_.start(op);
     op.in_flight = true;
     ++in_flight_;
     return false;
-  }
-
-  // On this core, from the job's posted handler.
-  void pool_done(PoolCall& call) {
-    if (call.op == nullptr) {  // abandoned: its task has moved on
-      call.drop_result();
-      return;
-    }
-    IoOp& op = *call.op;
-    pool_calls_.erase(&op);
-    if (op.kind == OpKind::statx && call.result >= 0) *op.statx_buf = call.stat;
-    defer(op, call.result);
-  }
-
-  void cancel_pool_call(std::unordered_map<IoOp*, std::shared_ptr<PoolCall>>::iterator it) {
-    PoolCall& call = *it->second;
-    if (current_blocking_pool().cancel_queued(call.id)) {
-      // Never started (its job is gone).
-    } else if (call.abandonable()) {
-      call.op = nullptr;  // the job runs on; its result is dropped
-    } else {
-      return;  // a read or write in progress ends on its own
-    }
-    IoOp& op = *it->first;
-    pool_calls_.erase(it);
-    defer(op, -ECANCELED);
   }
 
   // For an fd without state: -errno if it is not open. A non-blocking fd needs nothing yet (it
@@ -773,7 +651,7 @@ class AsioBackend final : public Backend {
   std::vector<Deferred> spare_deferred_;
   std::vector<Delivery> spare_batch_;
   std::size_t in_flight_ = 0;
-  std::unordered_map<IoOp*, std::shared_ptr<PoolCall>> pool_calls_;
+  PoolCalls pool_calls_;  // after io_, which it posts to
   void* buffers_ = nullptr;
   BufferPoolView pool_;
   std::vector<uint32_t> free_buffers_;
