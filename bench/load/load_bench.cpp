@@ -8,8 +8,9 @@
 //   load_bench --small DIR --large DIR
 //     --only loader|read|read-n|populate|ceiling|handoff|share|first
 //     [--only-tree large] [--loader-threads N] [--map-threshold BYTES] [--memory-limit BYTES]
-//       (one contender alone, for profiling; the loader's threads, its read/map crossover and
-//       its budget)
+//     [--run-ahead BYTES]
+//       (one contender alone, for profiling; the loader's threads, its read/map crossover, its
+//       budget and how far it loads ahead)
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -422,6 +423,9 @@ int main(int argc, char** argv) {
   // --memory-limit BYTES: the loader's budget (0: its default), which bounds how far the workers
   // run ahead of the consumer.
   std::size_t memory_limit = 0;
+  // --run-ahead BYTES: the loader's LoaderConfig::run_ahead (0: its default; more than the tree
+  // holds: no window), how far its reads run ahead of the consumer.
+  std::size_t run_ahead = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
     if (a == "--small")
@@ -434,6 +438,8 @@ int main(int argc, char** argv) {
       g_map_threshold = static_cast<std::size_t>(std::atoll(argv[i + 1]));
     else if (a == "--memory-limit")
       memory_limit = static_cast<std::size_t>(std::atoll(argv[i + 1]));
+    else if (a == "--run-ahead")
+      run_ahead = static_cast<std::size_t>(std::atoll(argv[i + 1]));
     else if (a == "--only")
       only = argv[i + 1];
     else if (a == "--only-tree")
@@ -455,6 +461,7 @@ int main(int argc, char** argv) {
   config.threads = g_loader_threads;
   if (g_map_threshold != 0) config.map_threshold = g_map_threshold;
   if (memory_limit != 0) config.memory_limit = memory_limit;
+  if (run_ahead != 0) config.run_ahead = run_ahead;
   Loader loader(config);
   g_loader = &loader;
   if (only == "first") {

@@ -29,16 +29,21 @@ void futex_wake_all(std::atomic<uint32_t>& word) {
 }  // namespace
 
 void FileSlot::complete(Result<FileContent> r, uint64_t seq) {
+  bool ok = r.ok();
+  result.emplace(std::move(r));
+  sequence = seq;
+  state.store(ok ? FileState::ready : FileState::failed, std::memory_order_release);
+  uint32_t before = wake.exchange(kAnswered, std::memory_order_acq_rel);
+  if (before & kSleepers) futex_wake_all(wake);
+  if (before & kDemand) block->budget()->lower_demand();
+  if (!(before & kAwaiters)) return;
+  // A get() set kAwaiters under the mutex and queued itself before releasing it: taking the
+  // mutex here finds it queued.
   std::vector<Waiter> woken;
   {
     std::lock_guard lock(mutex);
-    bool ok = r.ok();
-    result.emplace(std::move(r));
-    sequence = seq;
-    state.store(ok ? FileState::ready : FileState::failed, std::memory_order_release);
     woken.swap(waiters);
   }
-  if (wake.exchange(kAnswered, std::memory_order_acq_rel) & kSleepers) futex_wake_all(wake);
   for (auto& w : woken) {
     Core* core = w.core;
     core->post(Message([core, h = w.handle, ctx = w.context] {
@@ -48,11 +53,31 @@ void FileSlot::complete(Result<FileContent> r, uint64_t seq) {
   }
 }
 
+void FileSlot::demand() {
+  if (state.load(std::memory_order_acquire) != FileState::pending) return;
+  uint32_t w = wake.load(std::memory_order_acquire);
+  if (w & (kAnswered | kDemand)) return;
+  // Raised before the bit is set, so that complete(), which lowers it for the bit, never
+  // lowers it first.
+  MemoryBudget& budget = *block->budget();
+  budget.raise_demand();
+  do {
+    if (w & (kAnswered | kDemand)) {
+      budget.lower_demand();  // answered meanwhile, or another waiter raised it
+      return;
+    }
+  } while (!wake.compare_exchange_weak(w, w | kDemand, std::memory_order_acq_rel,
+                                       std::memory_order_acquire));
+}
+
 const Result<FileContent>& AsyncFile::wait() const {
   FileSlot& s = *slot_;
+  uint32_t w = s.wake.load(std::memory_order_acquire);
+  if (w & FileSlot::kAnswered) return *s.result;
+  s.demand();
+  w = s.wake.load(std::memory_order_acquire);
   // No yield loop before the sleep: a yielding consumer waits a whole scheduler slice for its
   // CPU while the workers run ahead, and what it touched goes cold (bench/load: +17% copy cost).
-  uint32_t w = s.wake.load(std::memory_order_acquire);
   while (!(w & FileSlot::kAnswered)) {
     if (!(w & FileSlot::kSleepers) &&
         !s.wake.compare_exchange_weak(w, w | FileSlot::kSleepers, std::memory_order_acquire))
@@ -70,7 +95,12 @@ bool AsyncFile::GetAwaiter::await_suspend(std::coroutine_handle<> h) {
   const CancellationToken& token = core_->token();
   {
     std::lock_guard lock(slot_->mutex);
-    if (slot_->result) return false;  // finished between await_ready and here: resume at once
+    // Announce the wait, unless the answer came between await_ready and here: resume at once.
+    uint32_t w = slot_->wake.load(std::memory_order_acquire);
+    do {
+      if (w & FileSlot::kAnswered) return false;
+    } while (!slot_->wake.compare_exchange_weak(
+        w, w | FileSlot::kAwaiters, std::memory_order_acq_rel, std::memory_order_acquire));
     if (token.cancelled()) {
       if (!slot_->cancelled)
         slot_->cancelled.emplace(runtime_error(RuntimeErrc::cancelled, "wait for " + slot_->path));
@@ -82,6 +112,7 @@ bool AsyncFile::GetAwaiter::await_suspend(std::coroutine_handle<> h) {
     core_->external_started();
     slot_->waiters.push_back({core_, h, context_, this});
   }
+  slot_->demand();  // as in wait()
   // The loader resumes us only through a message to this core, which runs after this.
   if (token.can_be_cancelled()) registration_.attach(token, &GetAwaiter::cancel_requested, this);
   return true;

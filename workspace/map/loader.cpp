@@ -29,7 +29,7 @@ Loader::Loader(LoaderConfig config) : config_(config) {
   if (config_.batch == 0) config_.batch = 1;
   if (config_.urgent_reserve == 0) config_.urgent_reserve = config_.memory_limit / 8;
   config_.urgent_reserve = std::min(config_.urgent_reserve, config_.memory_limit);
-  budget_ = std::make_shared<MemoryBudget>(config_.memory_limit);
+  budget_ = std::make_shared<MemoryBudget>(config_.memory_limit, config_.run_ahead);
   paused_ = config_.start_paused;
   threads_.reserve(config_.threads);
   // SIGINT and SIGTERM stay blocked in the workers: the loader starts before the runtime blocks
@@ -47,14 +47,25 @@ Loader::~Loader() {
   for (auto& t : threads_) t.join();
   // Whatever no worker took fails, so that nobody waits for it forever.
   std::vector<SlotPtr> left;
-  for (auto& q : urgent_)
-    if (auto s = q.lock()) left.push_back(std::move(s));
-  for (auto& q : background_)
-    if (auto s = q.lock()) left.push_back(std::move(s));
+  for (auto* q : urgent_)
+    if (auto s = SlotRef::try_lock(q)) left.push_back(std::move(s));
+  for (auto* q : background_)
+    if (auto s = SlotRef::try_lock(q)) left.push_back(std::move(s));
   for (auto& s : left) {
     if (s->claimed.exchange(true)) continue;
     s->complete(runtime_error(RuntimeErrc::cancelled, "load " + s->path), sequence_++);
   }
+  left.clear();
+  urgent_.clear();
+  background_.clear();
+  drop_blocks();
+}
+
+void Loader::drop_blocks() {
+  index_hashes_.clear();
+  index_slots_.clear();
+  for (SlotBlock* b : blocks_) b->drop();
+  blocks_.clear();
 }
 
 AsyncFile Loader::load(std::string path, std::size_t size, Priority priority) {
@@ -70,18 +81,26 @@ std::vector<AsyncFile> Loader::load_many(std::vector<LoadRequest> requests) {
   constexpr std::size_t kChunk = 2048;
   for (std::size_t begin = 0; begin < requests.size(); begin += kChunk) {
     std::size_t end = std::min(requests.size(), begin + kChunk);
-    std::vector<SlotPtr> slots;
+    // One allocation per 128 slots (43 KB: malloc reuses them; blocks of a whole chunk were
+    // mmapped and trimmed back, 3,000 page faults per bench/load pass); the loader keeps the
+    // blocks while they are queued.
+    constexpr std::size_t kBlockSlots = 128;
+    std::vector<SlotBlock*> blocks;
+    std::vector<SlotCell*> slots;
     std::vector<std::size_t> hashes;
     slots.reserve(end - begin);
     hashes.reserve(end - begin);
     for (std::size_t i = begin; i < end; ++i) {
+      if ((i - begin) % kBlockSlots == 0)
+        blocks.push_back(SlotBlock::make(std::min(kBlockSlots, end - i), budget_));
       hashes.push_back(std::hash<std::string_view>{}(requests[i].path));
-      slots.push_back(std::make_shared<FileSlot>(std::move(requests[i].path), requests[i].size));
+      slots.push_back(blocks.back()->add(std::move(requests[i].path), requests[i].size));
     }
     {
       std::lock_guard lock(budget_->mutex);
+      blocks_.insert(blocks_.end(), blocks.begin(), blocks.end());
       for (std::size_t i = begin; i < end; ++i) {
-        auto& slot = slots[i - begin];
+        SlotCell* slot = slots[i - begin];
         index_hashes_.push_back(hashes[i - begin]);
         index_slots_.push_back(slot);
         if (requests[i].priority == Priority::urgent) {
@@ -93,7 +112,7 @@ std::vector<AsyncFile> Loader::load_many(std::vector<LoadRequest> requests) {
       }
     }
     budget_->cv.notify_all();
-    for (auto& slot : slots) handles.emplace_back(std::move(slot));
+    for (SlotCell* slot : slots) handles.emplace_back(SlotRef::adopt(slot));
   }
   return handles;
 }
@@ -105,17 +124,19 @@ AsyncFile Loader::request(const std::string& path) {
     std::size_t hash = std::hash<std::string_view>{}(path);
     for (std::size_t i = index_hashes_.size(); i-- > 0 && !slot;) {
       if (index_hashes_[i] != hash) continue;
-      auto candidate = index_slots_[i].lock();
+      auto candidate = SlotRef::try_lock(index_slots_[i]);
       if (candidate && candidate->path == path) slot = std::move(candidate);
     }
     if (!slot) {
-      slot = std::make_shared<FileSlot>(path, kUnknownSize);
+      SlotBlock* block = SlotBlock::make(1, budget_);
+      blocks_.push_back(block);
+      slot = SlotRef::adopt(block->add(path, kUnknownSize));
       index_hashes_.push_back(hash);
-      index_slots_.push_back(slot);
+      index_slots_.push_back(slot.cell());
     }
     // Also left in the background queue, if it is there: whichever worker claims it first wins.
     if (!slot->claimed.load(std::memory_order_acquire)) {
-      urgent_.push_front(slot);
+      urgent_.push_front(slot.cell());
       urgent_pending_.store(urgent_.size(), std::memory_order_relaxed);
     }
   }
@@ -148,7 +169,7 @@ std::size_t Loader::peak_bytes() const {
 
 bool Loader::pop_urgent(SlotPtr& out) {
   while (!urgent_.empty()) {
-    out = urgent_.front().lock();
+    out = SlotRef::try_lock(urgent_.front());
     urgent_.pop_front();
     urgent_pending_.store(urgent_.size(), std::memory_order_relaxed);
     if (out && !out->claimed.load(std::memory_order_acquire)) return true;
@@ -173,10 +194,7 @@ void Loader::worker() {
   SmallLoads small;
   small.reader = BatchReader::create();
   for (;;) {
-    if (urgent_.empty() && background_.empty() && !index_hashes_.empty()) {
-      index_hashes_.clear();
-      index_slots_.clear();
-    }
+    if (urgent_.empty() && background_.empty() && !blocks_.empty()) drop_blocks();
     budget_->cv.wait(lock, [&] {
       return stopping_ || (!paused_ && (!urgent_.empty() || (!background_.empty() && !gate_)));
     });
@@ -235,7 +253,7 @@ void Loader::take_background(std::vector<Job>& jobs, Lock& lock) {
          !gate_ && !stopping_ && !paused_) {
     // Urgent files go first, also between the files of a batch.
     if (!urgent_.empty() && jobs.empty()) return;
-    SlotPtr slot = background_.front().lock();
+    SlotPtr slot = SlotRef::try_lock(background_.front());
     if (!slot || slot->claimed.load(std::memory_order_acquire)) {
       background_.pop_front();
       continue;
@@ -278,6 +296,16 @@ void Loader::take_background(std::vector<Job>& jobs, Lock& lock) {
       else
         budget_->wait_for_memory(lock, [&] { return fits(size, false) || stopping_; });
       continue;  // look at the head again: another worker may have taken it
+    }
+    if (size < config_.map_threshold && !budget_->within_run_ahead(size, batch_bytes)) {
+      if (!jobs.empty()) return;
+      SlotPtr u;
+      if (pop_urgent(u))
+        serve_urgent(std::move(u), lock);
+      else
+        budget_->wait_for_window(lock, size,
+                                 [&] { return stopping_ || paused_ || !urgent_.empty(); });
+      continue;
     }
     background_.pop_front();
     slot->claimed.store(true, std::memory_order_release);
@@ -331,13 +359,19 @@ void Loader::publish(std::vector<std::pair<SlotPtr, Result<FileContent>>>& done)
   // Last file first: a consumer taking files in queue order sleeps on the batch's first file, and
   // when that one is there the rest are too, so it wakes once per batch rather than per file and
   // does not trail the workers file by file (bench/load: they ran ~13 MB ahead, now ~8 MB).
+  // The batch's sequence numbers are taken at once: one atomic shared by the workers per batch.
+  uint64_t seq = sequence_.fetch_add(done.size(), std::memory_order_relaxed);
   for (std::size_t k = done.size(); k-- > 0;)
-    finish(std::move(done[k].first), std::move(done[k].second));
+    finish(std::move(done[k].first), std::move(done[k].second), seq++);
   done.clear();
 }
 
 void Loader::finish(SlotPtr slot, Result<FileContent> result) {
-  slot->complete(std::move(result), sequence_.fetch_add(1, std::memory_order_relaxed));
+  finish(std::move(slot), std::move(result), sequence_.fetch_add(1, std::memory_order_relaxed));
+}
+
+void Loader::finish(SlotPtr slot, Result<FileContent> result, uint64_t seq) {
+  slot->complete(std::move(result), seq);
   slot.reset();  // outside the lock: this may free the content
 }
 
@@ -400,12 +434,14 @@ void Loader::load_small(std::span<Job> jobs, SmallLoads& small,
   small.reader->read(small.files);
   small.dirs.close_all();
   for (std::size_t i = 0; i < jobs.size(); ++i) {
-    SlotPtr s = jobs[i].slot;
-    if (small.files[i].done)
+    if (small.files[i].done) {
+      SlotPtr s = std::move(jobs[i].slot);  // owned_content() needs only the lease
       done.emplace_back(std::move(s),
                         owned_content(std::move(jobs[i]), std::move(small.files[i].bytes)));
-    else  // an error or a changed size: the plain path reports or follows it
+    } else {  // an error or a changed size: the plain path reports or follows it
+      SlotPtr s = jobs[i].slot;
       done.emplace_back(std::move(s), load(std::move(jobs[i])));
+    }
   }
 }
 

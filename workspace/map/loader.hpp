@@ -35,6 +35,11 @@ struct LoaderConfig {
   // many files and bytes: an urgent file waits at most for one batch.
   std::size_t batch = 64;
   std::size_t batch_bytes = 1u << 20;
+  // Background files to be read (below map_threshold) start only while the bytes held (loaded,
+  // not yet released) stay within this (0: up to memory_limit), unless a consumer waits for a
+  // file no worker has taken yet. What is read far ahead of its consumer goes cold before it is
+  // used: the copies' destinations and the consumer's reads miss the caches (bench/load).
+  std::size_t run_ahead = 4u << 20;
   bool start_paused = false;
 };
 
@@ -71,10 +76,11 @@ class Loader {
   const LoaderConfig& config() const { return config_; }
 
  private:
-  using SlotPtr = std::shared_ptr<FileSlot>;
-  // Queues hold slots weakly: a file whose every handle is gone before a worker reaches it is
-  // never loaded, and a loaded file's memory goes back when its last handle does.
-  using QueuedSlot = std::weak_ptr<FileSlot>;
+  using SlotPtr = SlotRef;
+  // Queues hold slots weakly (SlotRef::try_lock): a file whose every handle is gone before a
+  // worker reaches it is never loaded, and a loaded file's memory goes back when its last handle
+  // does. The slots' blocks stay while `blocks_` holds them.
+  using QueuedSlot = SlotCell*;
   using Lock = std::unique_lock<std::recursive_mutex>;
   // A file taken from a queue with its memory already admitted.
   struct Job {
@@ -114,6 +120,7 @@ class Loader {
   // Without the lock: completes a batch's files, last first.
   void publish(std::vector<std::pair<SlotPtr, Result<FileContent>>>& done);
   void finish(SlotPtr slot, Result<FileContent> result);
+  void finish(SlotPtr slot, Result<FileContent> result, uint64_t seq);
 
   LoaderConfig config_;
   std::shared_ptr<MemoryBudget> budget_;  // its mutex guards everything below too
@@ -122,7 +129,11 @@ class Loader {
   // For request(): path hashes beside their slots, appended per file and scanned per request (a
   // hash map here was a tenth of the small-file cost); emptied when the queues are.
   std::vector<std::size_t> index_hashes_;
-  std::vector<std::weak_ptr<FileSlot>> index_slots_;
+  std::vector<SlotCell*> index_slots_;
+  // The loader's reference to every block the queues and the index point into; dropped when
+  // they are emptied.
+  std::vector<SlotBlock*> blocks_;
+  void drop_blocks();
   bool paused_ = false;
   bool stopping_ = false;
   // A worker is learning the size of the background head: nobody admits files behind it.

@@ -5,6 +5,7 @@ list(APPEND MOONRING_WORKSPACE_SOURCES
   map/buffer_pool.cpp
   map/mapped_region.cpp
   map/file_content.cpp
+  map/file_slot.cpp
   map/async_file.cpp
   map/file_feed.cpp
   map/batch_reader.cpp

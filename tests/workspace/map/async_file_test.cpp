@@ -1,6 +1,9 @@
 // AsyncFile: the states, a blocking wait() from a plain thread, and get() awaited in runtime
 // tasks on several cores while the loader finishes the files.
+#include <chrono>
+#include <future>
 #include <latch>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -111,6 +114,38 @@ TEST_CASE("get() is awaited from runtime tasks on two cores") {
   for (auto& c : callers) c.join();
   resumer.join();
   CHECK(good == 300);
+}
+
+TEST_CASE("get() of files a task keeps lets the loader past its run-ahead window") {
+  test::TempDir dir;
+  std::vector<LoadRequest> requests;
+  for (int i = 0; i < 200; ++i)
+    requests.push_back(
+        {dir.write("w" + std::to_string(i) + ".lua", test::lua_text(1000, i)), 1000});
+  LoaderConfig config;
+  config.run_ahead = 3 * 1000;  // the window alone would stop the workers after three files
+  auto loader = std::make_unique<Loader>(config);
+  auto files = loader->load_many(requests);
+  auto rt = test::start_runtime(1);
+  std::promise<void> finished;
+  auto done = finished.get_future();
+  // Bounded: were the workers stuck at the window, destroying the loader fails the rest.
+  std::thread watchdog([&] {
+    if (done.wait_for(std::chrono::seconds(20)) != std::future_status::ready) loader.reset();
+  });
+  // Every file is kept (the handles): only the gets waiting for files not taken yet move the
+  // workers on.
+  int good = rt->block_on([&]() -> Task<int> {
+    int n = 0;
+    for (unsigned i = 0; i < files.size(); ++i) {
+      const auto& r = co_await files[i].get();
+      if (r.ok() && r->text() == test::lua_text(1000, i)) ++n;
+    }
+    co_return n;
+  });
+  finished.set_value();
+  watchdog.join();
+  CHECK(good == 200);
 }
 
 TEST_CASE("a get() whose file is already there does not suspend") {

@@ -3,7 +3,11 @@
 #include <dirent.h>
 #include <signal.h>
 
+#include <atomic>
+#include <chrono>
 #include <fstream>
+#include <future>
+#include <memory>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -157,6 +161,53 @@ TEST_CASE("the loader never holds more than its memory limit, and waits for rele
   }
   CHECK(loader.peak_bytes() <= config.memory_limit);
   CHECK(test::settled_bytes(loader) == 0);
+}
+
+TEST_CASE("background reads stay within run_ahead of a consumer that releases in order") {
+  test::TempDir dir;
+  auto requests = make_tree(dir, 400, 1000);
+  LoaderConfig config;
+  config.threads = 2;
+  config.batch = 8;
+  config.run_ahead = 16 * 1000;  // two batches
+  Loader loader(config);
+  auto files = loader.load_many(requests);
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const auto& r = files[i].wait();
+    REQUIRE(r.ok());
+    CHECK(r->text() == test::lua_text(1000, static_cast<unsigned>(i)));
+    files[i].release();
+  }
+  // Unbounded, the two workers are hundreds of files ahead of this consumer.
+  CHECK(loader.peak_bytes() <= config.run_ahead);
+  CHECK(test::settled_bytes(loader) == 0);
+}
+
+TEST_CASE("a consumer that keeps every file still gets each one it waits for") {
+  test::TempDir dir;
+  auto requests = make_tree(dir, 100, 1000);
+  LoaderConfig config;
+  config.threads = 2;
+  config.batch = 4;
+  config.run_ahead = 3 * 1000;  // the window alone would stop the workers after three files
+  auto loader = std::make_unique<Loader>(config);
+  auto files = loader->load_many(requests);
+  std::atomic<int> loaded{0};
+  std::promise<void> finished;
+  auto done = finished.get_future();
+  // Each wait() for a file no worker has taken lets the workers past the window.
+  std::thread consumer([&] {
+    for (auto& f : files)
+      if (f.wait().ok()) ++loaded;
+    finished.set_value();
+  });
+  // Bounded: were the workers stuck at the window, destroying the loader fails the rest.
+  bool in_time = done.wait_for(std::chrono::seconds(20)) == std::future_status::ready;
+  CHECK(in_time);
+  if (in_time) CHECK(loader->bytes_in_use() == 100 * 1000);
+  loader.reset();
+  consumer.join();
+  CHECK(loaded == 100);
 }
 
 TEST_CASE("a file larger than the whole limit is loaded alone") {
