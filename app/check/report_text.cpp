@@ -2,6 +2,7 @@
 // not checked is `file: error: why [file-not-checked]`. The file's bytes (in paths and messages)
 // are escaped for the terminal.
 #include <string>
+#include <vector>
 
 #include "app/check/report.hpp"
 
@@ -49,6 +50,25 @@ void write_text(std::FILE* out, std::span<const lua::FileReport> reports,
   std::size_t files_with_findings = 0;
   std::string scratch;  // a message built for printing (lua::message)
   std::string path;     // the report's path escaped, once per file
+  // What follows the column of a file's undefined globals, escaped once per name and severity:
+  // a file can read one undefined global a million times.
+  struct Tail {
+    std::string text;  // ": warning: undefined global 'x' [undefined-global]\n"
+    lua::Severity severity = lua::Severity::Warning;
+  };
+  std::vector<Tail> tails;
+  std::string tail;
+  const auto build_tail = [&](const lua::FileReport& report, const lua::ReportedDiagnostic& r,
+                              std::string& into) {
+    into.clear();
+    into += ": ";
+    into += lua::severity_name(r.diagnostic.severity);
+    into += ": ";
+    append_terminal_text(into, lua::message(report, r, scratch));
+    into += " [";
+    into += lua::code_name(r.diagnostic.code);
+    into += "]\n";
+  };
   for (const lua::FileReport& report : reports) {
     if (report.load_error) {
       o.terminal_text(report.path);
@@ -61,12 +81,21 @@ void write_text(std::FILE* out, std::span<const lua::FileReport> reports,
     ++files_with_findings;
     path.clear();
     append_terminal_text(path, report.path);
+    tails.assign(report.subjects.size(), Tail{});
     for (const lua::ReportedDiagnostic& r : report.diagnostics) {
       const lua::Diagnostic& d = r.diagnostic;
-      o << path << ':' << std::uint64_t{d.start.line} << ':' << std::uint64_t{d.start.column}
-        << ": " << lua::severity_name(d.severity) << ": ";
-      o.terminal_text(lua::message(report, r, scratch));
-      o << " [" << lua::code_name(d.code) << "]\n";
+      o << path << ':' << std::uint64_t{d.start.line} << ':' << std::uint64_t{d.start.column};
+      if (r.subject == lua::kNoSubject) {
+        build_tail(report, r, tail);
+        o << tail;
+        continue;
+      }
+      Tail& cached = tails[r.subject];
+      if (cached.text.empty() || cached.severity != d.severity) {
+        build_tail(report, r, cached.text);
+        cached.severity = d.severity;
+      }
+      o << cached.text;
     }
   }
   std::string summary = plural(totals.errors, "error") + ", " + plural(totals.warnings, "warning");

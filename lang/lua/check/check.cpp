@@ -14,6 +14,12 @@ FileAnalysis analyze(std::string_view source, LuaVersion version) {
   return file;
 }
 
+FileAnalysis analyze_view(std::string_view source, LuaVersion version) {
+  FileAnalysis file{parse_view(source, version), {}};
+  file.binding = bind(file.parsed.tree);
+  return file;
+}
+
 void add_assigned_globals(const FileAnalysis& file, GlobalSet& into) {
   for (const GlobalAccess& g : file.binding.globals)
     if (g.kind == AccessKind::Set) into.add(global_name(file.parsed.tree, g));

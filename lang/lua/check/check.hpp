@@ -23,6 +23,8 @@ struct FileAnalysis {
   FileBinding binding;
 };
 FileAnalysis analyze(std::string_view source, LuaVersion version);
+// The same on a tree that views `source` (parse_view): `source` must outlive the analysis.
+FileAnalysis analyze_view(std::string_view source, LuaVersion version);
 
 // A set of global names (owning its strings) with lookup by string_view.
 class GlobalSet {
@@ -35,6 +37,10 @@ class GlobalSet {
     for (const std::string& n : other.names_) add(n);
   }
   std::size_t size() const { return names_.size(); }
+  template <typename F>
+  void for_each(F f) const {
+    for (const std::string& n : names_) f(n);
+  }
 
  private:
   struct Hash {

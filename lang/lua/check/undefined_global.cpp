@@ -23,13 +23,6 @@ Diagnostic undefined_global_diagnostic(const PendingGlobalRead& read) {
 
 namespace rules {
 
-namespace {
-PendingGlobalRead read_of(const RuleContext& cx, std::string_view name, Range range) {
-  return {name, cx.options.policy.severity_of(DiagnosticCode::UndefinedGlobal), range,
-          cx.tree.position(range.start), cx.tree.position(range.end)};
-}
-}  // namespace
-
 std::vector<PendingGlobalRead> undefined_global_candidates(const RuleContext& cx) {
   std::vector<PendingGlobalRead> reads;
   if (!cx.enabled(DiagnosticCode::UndefinedGlobal)) return reads;
@@ -37,12 +30,30 @@ std::vector<PendingGlobalRead> undefined_global_candidates(const RuleContext& cx
   GlobalSet own;
   for (const GlobalAccess& g : cx.binding.globals)
     if (g.kind == AccessKind::Set) own.add(global_name(cx.tree, g));
+  // Whether a name is a candidate is decided once per interned name, not once per read (a file
+  // can read one global a million times); _ENV["x"] keys are not interned and are judged each.
+  enum Verdict : std::uint8_t { kUnjudged, kCandidate, kDefined };
+  std::vector<Verdict> verdicts(cx.tree.names().size(), kUnjudged);
+  const auto judge = [&](std::string_view name) {
+    const bool known = cx.options.is_known_global && cx.options.is_known_global(name);
+    return known || own.contains(name) ? kDefined : kCandidate;
+  };
+  const Severity severity = cx.options.policy.severity_of(DiagnosticCode::UndefinedGlobal);
+  LineCursor lines(cx.tree.lines());  // the reads are in source order
   for (const GlobalAccess& g : cx.binding.globals) {
     if (g.kind != AccessKind::Get) continue;
-    std::string_view name = global_name(cx.tree, g);
-    if (cx.options.is_known_global && cx.options.is_known_global(name)) continue;
-    if (own.contains(name)) continue;
-    reads.push_back(read_of(cx, name, g.range));
+    const std::string_view name = global_name(cx.tree, g);
+    Verdict verdict;
+    if (cx.tree.kind(g.node) == NodeKind::Name) {
+      Verdict& known = verdicts[cx.tree.name_id(g.node)];
+      if (known == kUnjudged) known = judge(name);
+      verdict = known;
+    } else {
+      verdict = judge(name);
+    }
+    if (verdict == kDefined) continue;
+    const LineCol start = lines.position(g.range.start);
+    reads.push_back({name, severity, g.range, start, lines.position(g.range.end)});
   }
   return reads;
 }
@@ -62,7 +73,10 @@ void undefined_globals(const RuleContext& cx) {
     std::string_view name = global_name(cx.tree, g);
     if (cx.options.is_known_global && cx.options.is_known_global(name)) continue;
     if (assigned->contains(name)) continue;
-    cx.out.push_back(undefined_global_diagnostic(read_of(cx, name, g.range)));
+    const PendingGlobalRead read{
+        name, cx.options.policy.severity_of(DiagnosticCode::UndefinedGlobal), g.range,
+        cx.tree.position(g.range.start), cx.tree.position(g.range.end)};
+    cx.out.push_back(undefined_global_diagnostic(read));
   }
 }
 

@@ -32,11 +32,17 @@ class Utf16Columns {
   };
   std::uint32_t units(std::uint32_t from, std::uint32_t to);
 
+  struct LongLine {
+    bool ascii = false;  // every byte of the line is ASCII: a column is its byte offset
+    std::vector<Checkpoint> marks;
+  };
+
   const Tree& tree_;
-  // Per line longer than kStride that a column fell far into: its checkpoints, extended on demand.
-  std::unordered_map<std::uint32_t, std::vector<Checkpoint>> checkpoints_;
-  std::uint32_t last_line_ = 0;  // the line of last_marks_ (lines are 1-based)
-  std::vector<Checkpoint>* last_marks_ = nullptr;
+  // Per line longer than kStride that a column fell far into: whether it is ASCII (checked once),
+  // else its checkpoints, extended on demand.
+  std::unordered_map<std::uint32_t, LongLine> long_lines_;
+  std::uint32_t last_line_ = 0;  // the line of last_ (lines are 1-based)
+  LongLine* last_ = nullptr;
   std::uint64_t scanned_ = 0;
 };
 

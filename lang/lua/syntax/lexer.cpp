@@ -417,8 +417,8 @@ void Lexer::short_string(Token& t, char quote) {
   t.str_len = static_cast<std::uint32_t>(strings_.size() - out_start);
 }
 
-Token Lexer::next() {
-  Token t;
+void Lexer::next(Token& t) {
+  t = Token{};
   for (;;) {
     // Blanks.
     while (pos_ < size_) {
@@ -436,7 +436,7 @@ Token Lexer::next() {
     if (pos_ >= size_) {
       t.type = Tok::Eof;
       t.end = pos_;
-      return t;
+      return;
     }
     const int c = static_cast<unsigned char>(src_[pos_]);
     if (is_alpha(c)) {
@@ -445,7 +445,7 @@ Token Lexer::next() {
       t.type = name_or_keyword(src_.substr(pos_, p - pos_));
       pos_ = p;
       t.end = p;
-      return t;
+      return;
     }
     if (is_digit(c)) {
       t.type = Tok::Number;
@@ -456,19 +456,19 @@ Token Lexer::next() {
       } else {
         numeral(t);
       }
-      return t;
+      return;
     }
     auto one = [&](Tok type) {
       ++pos_;
       t.type = type;
       t.end = pos_;
-      return t;
+      return;
     };
     auto two = [&](Tok type) {
       pos_ += 2;
       t.type = type;
       t.end = pos_;
-      return t;
+      return;
     };
     const int n = peek();
     switch (c) {
@@ -501,7 +501,7 @@ Token Lexer::next() {
           t.type = Tok::String;
           t.long_string = true;
           long_string(t, level, false, start);
-          return t;
+          return;
         }
         if (eqs > 0) {
           error(std::string("invalid long string delimiter near '") +
@@ -513,7 +513,7 @@ Token Lexer::next() {
         }
         t.type = Tok::LBracket;
         t.end = pos_;
-        return t;
+        return;
       }
       case '=':
         return n == '=' ? two(Tok::Eq) : one(Tok::Assign);
@@ -537,14 +537,14 @@ Token Lexer::next() {
       case '\'':
         t.type = Tok::String;
         short_string(t, static_cast<char>(c));
-        return t;
+        return;
       case '.':
         if (n == '.') {
           if (peek(2) == '.') {
             pos_ += 3;
             t.type = Tok::Dots;
             t.end = pos_;
-            return t;
+            return;
           }
           return two(Tok::Concat);
         }
@@ -558,7 +558,7 @@ Token Lexer::next() {
           ++pos_;  // the '.' is part of the numeral's text
           numeral(t);
         }
-        return t;
+        return;
       case '+':
         return one(Tok::Plus);
       case '*':

@@ -102,7 +102,14 @@ class Lexer {
   Lexer(std::string_view source, LuaVersion version, std::string& strings,
         std::vector<Comment>& comments, std::vector<LexError>& errors);
 
-  Token next();
+  // The next token into `t` (written in place: a token returned by value was copied through a
+  // store-forwarding stall on every token).
+  void next(Token& t);
+  Token next() {
+    Token t;
+    next(t);
+    return t;
+  }
   // The line where the scanner stands (luac's ls->linenumber): errors are reported there.
   std::uint32_t line() const { return line_; }
   std::uint32_t offset() const { return pos_; }

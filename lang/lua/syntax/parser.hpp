@@ -42,5 +42,8 @@ struct ParseResult {
 };
 
 ParseResult parse(std::string_view source, LuaVersion version);
+// The same, but the tree views `source` instead of copying it: `source` must outlive the tree
+// (a checker that drops the tree before the loader's copy of the file saves a copy per file).
+ParseResult parse_view(std::string_view source, LuaVersion version);
 
 }  // namespace moonring::lua

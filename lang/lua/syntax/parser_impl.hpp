@@ -119,6 +119,9 @@ class Parser {
   NodeId check_name();
   [[noreturn]] void syntax_error(const std::string& msg);
   void error_at_line(const std::string& msg, bool with_near);
+  // The result holds the most errors it keeps: later ones are dropped, so their messages need
+  // not be built (past the 200-local limit every further local is one).
+  bool errors_full() const;
   void semantic_error(const std::string& msg) { error_at_line(msg, false); }
   // An error luac raises without "near" (luaK_semerror), on the line where the scanner stands.
   void semantic_error(const std::string& msg, SyntaxErrorKind kind, Range range);

@@ -84,7 +84,7 @@ void Parser::leave_block() {
 
 void Parser::new_localvar(NameId name) {
   const auto count = static_cast<std::uint32_t>(vars_.size()) - fs().first_var;
-  if (count + 1 > kMaxVars) {
+  if (count + 1 > kMaxVars && !errors_full()) {
     if (version_ == LuaVersion::Lua51) {
       error_at_line(limit_where() + " has more than 200 local variables", false);
     } else {

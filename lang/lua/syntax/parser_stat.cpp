@@ -11,21 +11,34 @@ namespace {
 constexpr std::size_t kLargeSource = std::size_t{1} << 20;
 }  // namespace
 
-ParseResult parse(std::string_view source, LuaVersion version) {
-  ParseResult result;
+// Parses the tree's source, set already.
+void parse_into(ParseResult& result, LuaVersion version) {
   Tree& t = result.tree;
-  t.source_.assign(source);
+  const std::string_view source = t.source();
   t.version_ = version;
-  t.lines_ = LineIndex(t.source_);
+  t.lines_ = LineIndex(source);
   const bool large = source.size() >= kLargeSource;
   t.nodes_.reserve(source.size() / (large ? 2 : 8) + 16);
   t.lists_.reserve(source.size() / (large ? 4 : 16) + 16);
-  Parser parser(t.source_, version, result);
+  Parser parser(source, version, result);
   parser.run();
   if (!large) {
     t.nodes_.shrink_to_fit();
     t.lists_.shrink_to_fit();
   }
+}
+
+ParseResult parse(std::string_view source, LuaVersion version) {
+  ParseResult result;
+  result.tree.source_.own(source);
+  parse_into(result, version);
+  return result;
+}
+
+ParseResult parse_view(std::string_view source, LuaVersion version) {
+  ParseResult result;
+  result.tree.source_.borrow(source);
+  parse_into(result, version);
   return result;
 }
 

@@ -22,9 +22,9 @@ void Parser::next() {
     tok_ = ahead_;
     has_ahead_ = false;
   } else {
-    tok_ = lexer_.next();
+    lexer_.next(tok_);
   }
-  take_lex_errors();
+  if (lex_errors_.size() != lex_errors_seen_) take_lex_errors();
 }
 
 void Parser::take_lex_errors() {
@@ -41,7 +41,7 @@ void Parser::take_lex_errors() {
 
 Tok Parser::peek_ahead() {
   if (!has_ahead_) {
-    ahead_ = lexer_.next();
+    lexer_.next(ahead_);
     has_ahead_ = true;
     take_lex_errors();
   }
@@ -137,7 +137,12 @@ std::string Parser::near_text() const {
   }
 }
 
+bool Parser::errors_full() const {
+  return out_.errors.size() >= kMaxErrors;
+}
+
 void Parser::error_at_line(const std::string& msg, bool with_near) {
+  if (errors_full()) return;  // semantic_error would drop it
   semantic_error(with_near ? msg + " near " + near_text() : msg, SyntaxErrorKind::Syntax,
                  {tok_.start, tok_.end});
 }

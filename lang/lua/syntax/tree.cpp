@@ -36,6 +36,24 @@ LineCol LineIndex::position(std::uint32_t offset) const {
   return {line, offset - starts_[line - 1] + 1};
 }
 
+LineCol LineCursor::position(std::uint32_t offset) {
+  const std::vector<std::uint32_t>& starts = lines_.starts_;
+  const auto count = static_cast<std::uint32_t>(starts.size());
+  if (offset >= starts[line_ - 1]) {
+    // Forward: the same line or one of the next few, else a search of the lines after it.
+    for (int step = 0; step < 8; ++step) {
+      if (line_ == count || offset < starts[line_]) return {line_, offset - starts[line_ - 1] + 1};
+      ++line_;
+    }
+    const auto it = std::upper_bound(starts.begin() + line_, starts.end(), offset);
+    line_ = static_cast<std::uint32_t>(it - starts.begin());
+    return {line_, offset - starts[line_ - 1] + 1};
+  }
+  const LineCol at = lines_.position(offset);
+  line_ = at.line;
+  return at;
+}
+
 namespace {
 std::uint32_t hash_name(std::string_view s) {
   std::uint32_t h = 2166136261u;  // FNV-1a
@@ -46,38 +64,44 @@ std::uint32_t hash_name(std::string_view s) {
 
 NameId NameTable::find(std::string_view text) const {
   if (slots_.empty()) return kNoNode;
+  const std::uint64_t hash = hash_name(text);
   const std::size_t mask = slots_.size() - 1;
-  for (std::size_t i = hash_name(text) & mask;; i = (i + 1) & mask) {
-    NameId id = slots_[i];
-    if (id == kNoNode) return kNoNode;
-    if (this->text(id) == text) return id;
+  for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+    const std::uint64_t slot = slots_[i];
+    if (slot == kEmptySlot) return kNoNode;
+    const auto id = static_cast<NameId>(slot);
+    if ((slot >> 32) == hash && this->text(id) == text) return id;
   }
 }
 
 void NameTable::grow() {
-  std::size_t capacity = slots_.empty() ? 64 : slots_.size() * 2;
-  slots_.assign(capacity, kNoNode);
+  const std::size_t capacity = slots_.empty() ? 64 : slots_.size() * 2;
+  std::vector<std::uint64_t> old(capacity, kEmptySlot);
+  old.swap(slots_);
   const std::size_t mask = capacity - 1;
-  for (NameId id = 0; id < size(); ++id) {
-    std::size_t i = hash_name(text(id)) & mask;
-    while (slots_[i] != kNoNode) i = (i + 1) & mask;
-    slots_[i] = id;
+  for (const std::uint64_t slot : old) {
+    if (slot == kEmptySlot) continue;
+    std::size_t i = (slot >> 32) & mask;
+    while (slots_[i] != kEmptySlot) i = (i + 1) & mask;
+    slots_[i] = slot;
   }
 }
 
 NameId NameTable::intern(std::string_view text) {
   if ((size() + 1) * 2 > slots_.size()) grow();
+  const std::uint64_t hash = hash_name(text);
   const std::size_t mask = slots_.size() - 1;
-  std::size_t i = hash_name(text) & mask;
+  std::size_t i = hash & mask;
   for (;; i = (i + 1) & mask) {
-    NameId id = slots_[i];
-    if (id == kNoNode) break;
-    if (this->text(id) == text) return id;
+    const std::uint64_t slot = slots_[i];
+    if (slot == kEmptySlot) break;
+    const auto id = static_cast<NameId>(slot);
+    if ((slot >> 32) == hash && this->text(id) == text) return id;
   }
-  NameId id = size();
+  const NameId id = size();
   chars_.append(text);
   offsets_.push_back(static_cast<std::uint32_t>(chars_.size()));
-  slots_[i] = id;
+  slots_[i] = hash << 32 | id;
   return id;
 }
 
@@ -157,9 +181,9 @@ CallView Tree::call(NodeId id) const {
 }
 
 std::size_t Tree::memory_bytes() const {
-  return source_.capacity() + nodes_.capacity() * sizeof(Node) +
+  return source_.owned_bytes() + nodes_.capacity() * sizeof(Node) +
          lists_.capacity() * sizeof(std::uint32_t) + comments_.capacity() * sizeof(Comment) +
-         strings_.capacity() + names_.size() * 12 + lines_.line_count() * 4;
+         strings_.capacity() + names_.size() * 20 + lines_.line_count() * 4;
 }
 
 }  // namespace moonring::lua

@@ -299,6 +299,72 @@ TEST_CASE("tree: names, ranges, lines and views", "[syntax]") {
   CHECK(t.names().find("nope") == kNoNode);
 }
 
+TEST_CASE("name table: many distinct names, each interned once", "[syntax]") {
+  // Past several growths of the hash table: every name keeps its id and text, lookups agree.
+  NameTable names;
+  std::vector<NameId> ids;
+  for (int i = 0; i < 70000; ++i) ids.push_back(names.intern("n" + std::to_string(i)));
+  REQUIRE(names.size() == 70000);
+  for (int i = 0; i < 70000; ++i) {
+    const std::string name = "n" + std::to_string(i);
+    REQUIRE(ids[i] == static_cast<NameId>(i));
+    REQUIRE(names.text(ids[i]) == name);
+    REQUIRE(names.intern(name) == ids[i]);
+    REQUIRE(names.find(name) == ids[i]);
+  }
+  CHECK(names.find("n70000") == kNoNode);
+  CHECK(names.find("") == kNoNode);
+  CHECK(names.intern("") == 70000);
+  CHECK(names.find("") == 70000);
+}
+
+TEST_CASE("a tree's source: its own copy, or a view of the caller's text", "[syntax]") {
+  // A short source sits inside std::string's own buffer: a moved or copied tree must still see
+  // its text, not the buffer of the tree it came from.
+  const std::string text = "local x = y";
+  ParseResult owned = parse(text, LuaVersion::Lua54);
+  CHECK(owned.tree.source().data() != text.data());
+  ParseResult moved = std::move(owned);
+  ParseResult copied = moved;
+  owned = parse("return 1", LuaVersion::Lua54);  // reuses the moved-from tree
+  for (const ParseResult* r : {&moved, &copied}) {
+    CHECK(r->tree.source() == text);
+    CHECK(r->tree.source().data() != text.data());
+    CHECK(r->tree.text(r->tree.statements(r->tree.root())[0]) == text);
+  }
+  CHECK(moved.tree.source().data() != copied.tree.source().data());
+  CHECK(owned.tree.source() == "return 1");
+
+  ParseResult viewed = parse_view(text, LuaVersion::Lua54);
+  CHECK(viewed.tree.source().data() == text.data());
+  ParseResult viewed_moved = std::move(viewed);
+  CHECK(viewed_moved.tree.source().data() == text.data());
+  CHECK(viewed_moved.tree.text(viewed_moved.tree.statements(viewed_moved.tree.root())[0]) == text);
+}
+
+TEST_CASE("line cursor: the positions the line index gives, in any order", "[syntax]") {
+  // Every kind of line break, runs of empty lines and long lines, so that the cursor steps a line
+  // at a time, jumps past its few steps, and goes back.
+  std::string src;
+  for (int i = 0; i < 300; ++i) {
+    src += std::string(static_cast<std::size_t>((i * 37) % 50), 'x');
+    const char* breaks[] = {"\n", "\r", "\r\n", "\n\r", "\n\n\n\n\n\n\n\n\n\n\n\n"};
+    src += breaks[i % 5];
+  }
+  const LineIndex lines(src);
+  const auto size = static_cast<std::uint32_t>(src.size());
+  const auto same = [](LineCol a, LineCol b) { return a.line == b.line && a.column == b.column; };
+  LineCursor forward(lines);
+  for (std::uint32_t o = 0; o <= size; ++o) REQUIRE(same(forward.position(o), lines.position(o)));
+  LineCursor backward(lines);
+  for (std::uint32_t o = size + 1; o-- > 0;) REQUIRE(same(backward.position(o), lines.position(o)));
+  LineCursor strides(lines);  // forward in long strides, with a step back now and then
+  for (std::uint32_t o = 0, k = 0; o <= size; o += 1 + (k * 131) % 400, ++k) {
+    REQUIRE(same(strides.position(o), lines.position(o)));
+    if (k % 7 == 0 && o > 90) REQUIRE(same(strides.position(o - 90), lines.position(o - 90)));
+  }
+}
+
 TEST_CASE("every node lies inside its parent and the source", "[syntax]") {
   const std::string src =
       "local function f(a, b)\n  return a + b * #{1, 2, x = 3}\nend\n"
