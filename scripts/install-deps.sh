@@ -18,6 +18,10 @@ packages=(
   lua5.2 liblua5.3-0 libluajit-5.1-2
   # the Lua modules under /usr/share/lua that the corpus takes (some come only as Recommends)
   lua-socket lua-sec lua-expat lua-event lua-readline lua-posix lua-lpeg
+  # the debug agent's C module is built for Lua 5.1 and LuaJIT too; luajit runs its attach tests
+  liblua5.1-0-dev libluajit-5.1-dev luajit
+  # the Neovim plugin's end-to-end test drives real headless Neovim (Debian 12: 0.7)
+  neovim
 )
 
 # Node.js and npm for the integration tests' real clients (any install that provides the commands

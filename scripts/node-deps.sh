@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the Node packages the integration tests and the jsonrpc bench use (package-lock.json),
-# with `npm ci`, only when node_modules/ is missing or older than the lock file. Quiet when up to date.
+# Installs the Node packages the integration tests, the jsonrpc bench and the VS Code extension use
+# (package-lock.json, editors/vscode/package-lock.json) with `npm ci`, only where node_modules/ is
+# missing or older than the lock file. Quiet when up to date.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,11 +11,14 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
 fi
 
 # npm ci writes node_modules/.package-lock.json last; its time stamp says when the install finished.
-stamp=node_modules/.package-lock.json
-if [[ -f "$stamp" && ! package-lock.json -nt "$stamp" ]]; then
-  exit 0
-fi
-
-echo "node-deps: installing Node packages from package-lock.json" >&2
-npm ci --no-audit --no-fund --loglevel=error >/dev/null
-touch "$stamp"
+# Two installs: the tests' packages (here) and the VS Code extension's (editors/vscode, its own
+# package.json and lock file, as vsce packages it).
+for dir in . editors/vscode; do
+  stamp=$dir/node_modules/.package-lock.json
+  if [[ -f "$stamp" && ! $dir/package-lock.json -nt "$stamp" ]]; then
+    continue
+  fi
+  echo "node-deps: installing Node packages from $dir/package-lock.json" >&2
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  touch "$stamp"
+done
