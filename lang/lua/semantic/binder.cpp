@@ -103,6 +103,7 @@ class Binder {
     if (local != kNoLocal) {
       ref.target = RefTarget::Local;
       ref.local = local;
+      ref.upvalue = out_.locals[local].function != function_;
       use_local(local, write, ref.range);
     } else if (env_mode_ && id == env_name_) {
       ref.target = RefTarget::Env;  // the chunk's implicit upvalue

@@ -54,6 +54,7 @@ struct NameRef {
   Range range;
   RefTarget target = RefTarget::Global;
   bool write = false;
+  bool upvalue = false;      // Local: read from a function nested in the local's own function
   LocalId local = kNoLocal;  // Local: the local; EnvField: the _ENV local
 };
 

@@ -1,0 +1,46 @@
+// Completion at an offset: names in scope, globals of the workspace and the standard library,
+// keywords (with snippets), the keys of a table after `.`, its methods after `:`.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lang/lua/query/index.hpp"
+
+namespace moonring::lua::query {
+
+enum class CompletionKind : std::uint8_t {
+  Local,
+  Parameter,
+  Global,
+  Function,  // a local or global function
+  Field,
+  Method,
+  Module,  // a standard library table
+  Keyword,
+  Snippet,
+};
+
+struct CompletionItem {
+  std::string label;
+  CompletionKind kind = CompletionKind::Local;
+  std::string detail;         // "local function f(a, b)", "global", "string.format(...)"
+  std::string documentation;  // doc comment or standard library description
+  std::string snippet;        // Snippet: the text in LSP snippet syntax ($1, ${2:name}, $0)
+  std::uint8_t rank = 0;      // lower first: 0 locals, 1 fields, 2 workspace globals,
+                              // 3 standard library, 4 keywords and snippets
+};
+
+struct Completion {
+  Range replace;  // the part of a name already typed before the offset (empty range if none)
+  std::vector<CompletionItem> items;  // sorted by rank, then label
+};
+
+// Nothing inside a comment or a string. Items are those whose label contains the typed part as a
+// case-insensitive subsequence (editors filter further).
+Completion complete(const WorkspaceIndex& index, std::string_view path, const Tree& tree,
+                    const FileBinding& binding, std::uint32_t offset);
+
+}  // namespace moonring::lua::query

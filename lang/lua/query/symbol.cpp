@@ -1,0 +1,283 @@
+// Symbols: the name at an offset read from the path of nodes above it, and its occurrences found
+// in one pass over the node array (fields compare interned name ids before their owners).
+#include "lang/lua/query/symbol.hpp"
+
+#include <algorithm>
+
+#include "lang/lua/query/function_info.hpp"
+#include "lang/lua/query/walk.hpp"
+
+namespace moonring::lua::query {
+
+namespace {
+
+SymbolKind kind_of_local(LocalKind k) {
+  return k == LocalKind::Param || k == LocalKind::Self ? SymbolKind::Parameter : SymbolKind::Local;
+}
+
+// Every Field / Function target node that is assigned (x.y = v, function x.y() end).
+std::vector<NodeId> written_targets(const Tree& t) {
+  std::vector<NodeId> out;
+  for (NodeId id = 0; id < t.node_count(); ++id) {
+    NodeKind k = t.kind(id);
+    if (k == NodeKind::Assign) {
+      for (NodeId target : t.assign(id).targets) out.push_back(target);
+    } else if (k == NodeKind::Function && t.function(id).method == kNoNode) {
+      out.push_back(t.function(id).target);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Calls fn(table, owner-target, declared) for each table constructor that initialises a name.
+template <class Fn>
+void for_each_owned_table(const Tree& t, NodeId id, Fn&& fn) {
+  NodeKind k = t.kind(id);
+  if (k == NodeKind::Local) {
+    LocalView v = t.local(id);
+    for (std::size_t i = 0; i < v.values.size() && i < v.names.size(); ++i)
+      if (t.kind(v.values[i]) == NodeKind::Table) fn(v.values[i], v.names[i], true);
+  } else if (k == NodeKind::Assign) {
+    AssignView v = t.assign(id);
+    for (std::size_t i = 0; i < v.values.size() && i < v.targets.size(); ++i)
+      if (t.kind(v.values[i]) == NodeKind::Table) fn(v.values[i], v.targets[i], false);
+  }
+}
+
+NodeId returned_table(const Tree& t) {
+  if (t.root() == kNoNode) return kNoNode;
+  auto stats = t.statements(t.root());
+  if (stats.empty() || t.kind(stats.back()) != NodeKind::Return) return kNoNode;
+  auto values = t.return_values(stats.back());
+  if (values.size() != 1 || t.kind(values[0]) != NodeKind::Table) return kNoNode;
+  return values[0];
+}
+
+bool sets_global(const Tree& t, const FileBinding& b, std::string_view name) {
+  for (const GlobalAccess& g : b.globals)
+    if (g.kind == AccessKind::Set && global_name(t, g) == name) return true;
+  return false;
+}
+
+}  // namespace
+
+std::optional<Symbol> symbol_at(const Tree& t, const FileBinding& b, std::uint32_t offset) {
+  std::vector<NodeId> path = path_at(t, offset);
+  if (path.empty() || t.kind(path.back()) != NodeKind::Name) path = path_at(t, offset, true);
+  if (path.size() < 2 || t.kind(path.back()) != NodeKind::Name) return std::nullopt;
+  const NodeId n = path.back();
+  const NodeId parent = path[path.size() - 2];
+  Symbol s;
+  s.range = t.range(n);
+  s.name = std::string(t.name_text(n));
+  const NodeId grand = path.size() >= 3 ? path[path.size() - 3] : kNoNode;
+  switch (t.kind(parent)) {
+    case NodeKind::Field: {
+      FieldView f = t.field(parent);
+      if (f.name != n) break;
+      s.kind = SymbolKind::Field;
+      s.owner = owner_of(t, b, f.object);
+      bool target =
+          grand != kNoNode &&
+          ((t.kind(grand) == NodeKind::Function && t.function(grand).target == parent) ||
+           (t.kind(grand) == NodeKind::Assign &&
+            std::ranges::find(t.assign(grand).targets, parent) != t.assign(grand).targets.end()));
+      s.write = target;
+      s.exported = s.owner.this_module && s.owner.path.empty();
+      return s;
+    }
+    case NodeKind::MethodCall:
+      if (t.method_call(parent).name != n) break;
+      s.kind = SymbolKind::Method;
+      s.owner = owner_of(t, b, t.method_call(parent).object);
+      s.exported = s.owner.this_module && s.owner.path.empty();
+      return s;
+    case NodeKind::Function:
+      if (t.function(parent).method != n) break;
+      s.kind = SymbolKind::Method;
+      s.owner = owner_of(t, b, t.function(parent).target);
+      s.write = s.declaration = true;
+      s.exported = s.owner.this_module && s.owner.path.empty();
+      return s;
+    case NodeKind::TableField: {
+      if (t.table_field(parent).key != n || t.table_field(parent).kind != FieldKind::Named)
+        return std::nullopt;
+      s.kind = SymbolKind::Field;
+      s.write = s.declaration = true;
+      // The table's owner: what the constructor initialises (grand is the Table).
+      if (path.size() >= 4) {
+        NodeId holder = path[path.size() - 4];
+        if (holder == t.root() || t.kind(holder) == NodeKind::Return) {
+          if (grand == returned_table(t)) s.owner.this_module = true;
+        }
+        for_each_owned_table(t, holder, [&](NodeId table, NodeId target, bool declared) {
+          if (table == grand) s.owner = Owners(t, b).of_target(target, declared);
+        });
+      }
+      s.exported = s.owner.this_module && s.owner.path.empty();
+      return s;
+    }
+    case NodeKind::Goto:
+    case NodeKind::Label:
+      s.kind = SymbolKind::Label;
+      s.declaration = s.write = t.kind(parent) == NodeKind::Label;
+      return s;
+    default:
+      break;
+  }
+  if (const NameRef* ref = b.ref_at(t.node(n).start)) {
+    s.write = ref->write;
+    switch (ref->target) {
+      case RefTarget::Local:
+        s.kind = kind_of_local(b.locals[ref->local].kind);
+        s.local = ref->local;
+        s.upvalue = ref->upvalue;
+        return s;
+      case RefTarget::Global:
+        s.kind = SymbolKind::Global;
+        s.exported =
+            module_shape(t, b).kind == ModuleShape::Environment && sets_global(t, b, s.name);
+        return s;
+      case RefTarget::EnvField:
+        s.kind = SymbolKind::Field;
+        s.owner.local = ref->local;
+        return s;
+      case RefTarget::Env:
+        return std::nullopt;
+    }
+  }
+  LocalId id = b.local_declared_at(t.node(n).start);
+  if (id == kNoLocal) return std::nullopt;
+  s.kind = kind_of_local(b.locals[id].kind);
+  s.local = id;
+  s.write = s.declaration = true;
+  return s;
+}
+
+std::vector<Occurrence> occurrences(const Tree& t, const FileBinding& b, const Symbol& s) {
+  std::vector<Occurrence> out;
+  switch (s.kind) {
+    case SymbolKind::Local:
+    case SymbolKind::Parameter: {
+      const LocalInfo& info = b.locals[s.local];
+      if (info.decl.end > info.decl.start) out.push_back({info.decl, true, true});
+      for (const NameRef& r : b.refs)
+        if (r.target == RefTarget::Local && r.local == s.local)
+          out.push_back({r.range, r.write, false});
+      break;
+    }
+    case SymbolKind::Global: {
+      const std::vector<NodeId> functions = function_statement_targets(t);
+      for (const GlobalAccess& g : b.globals)
+        if (global_name(t, g) == s.name) {
+          bool set = g.kind == AccessKind::Set;
+          bool fn = set && std::binary_search(functions.begin(), functions.end(), g.node);
+          out.push_back({g.range, set, fn});
+        }
+      break;
+    }
+    case SymbolKind::Label: {
+      // Labels are visible in their function: the innermost function around the symbol.
+      Range scope{0, static_cast<std::uint32_t>(t.source().size())};
+      for (NodeId id : path_at(t, s.range.start))
+        if (t.kind(id) == NodeKind::FunctionExpr) scope = t.range(id);
+      for (NodeId id = 0; id < t.node_count(); ++id) {
+        NodeKind k = t.kind(id);
+        if (k != NodeKind::Goto && k != NodeKind::Label) continue;
+        NodeId name = t.child(id);
+        if (name == kNoNode || t.name_text(name) != s.name) continue;
+        Range r = t.range(name);
+        if (r.start < scope.start || r.end > scope.end) continue;
+        bool inner = false;  // a label of a function nested in that scope is another label
+        for (NodeId p : path_at(t, r.start))
+          if (t.kind(p) == NodeKind::FunctionExpr && t.node(p).start > scope.start) inner = true;
+        if (!inner) out.push_back({r, k == NodeKind::Label, k == NodeKind::Label});
+      }
+      break;
+    }
+    case SymbolKind::Field:
+    case SymbolKind::Method: {
+      if (!s.owner.known()) {
+        out.push_back({s.range, s.write, s.declaration});
+        break;
+      }
+      const NameId name = t.names().find(s.name);
+      if (name == kNoNode) break;
+      const std::vector<NodeId> written = written_targets(t);
+      const std::vector<NodeId> functions = function_statement_targets(t);
+      const NodeId returned = returned_table(t);
+      Owners owners(t, b);
+      auto same = [&](NodeId object) { return owners.of(object) == s.owner; };
+      for (NodeId id = 0; id < t.node_count(); ++id) {
+        switch (t.kind(id)) {
+          case NodeKind::Field: {
+            FieldView f = t.field(id);
+            if (f.name == kNoNode || t.name_id(f.name) != name || !same(f.object)) break;
+            bool w = std::binary_search(written.begin(), written.end(), id);
+            bool fn = w && std::binary_search(functions.begin(), functions.end(), id);
+            out.push_back({t.range(f.name), w, fn});
+            break;
+          }
+          case NodeKind::MethodCall: {
+            MethodCallView m = t.method_call(id);
+            if (m.name != kNoNode && t.name_id(m.name) == name && same(m.object))
+              out.push_back({t.range(m.name), false, false});
+            break;
+          }
+          case NodeKind::Function: {
+            FunctionView f = t.function(id);
+            if (f.method != kNoNode && t.name_id(f.method) == name && same(f.target))
+              out.push_back({t.range(f.method), true, true});
+            break;
+          }
+          case NodeKind::Table: {
+            bool mine = id == returned && s.owner.this_module && s.owner.path.empty();
+            if (!mine) break;
+            for (NodeId field : t.table_fields(id)) {
+              TableFieldView v = t.table_field(field);
+              if (v.kind == FieldKind::Named && t.name_id(v.key) == name)
+                out.push_back({t.range(v.key), true, true});
+            }
+            break;
+          }
+          case NodeKind::Local:
+          case NodeKind::Assign:
+            for_each_owned_table(t, id, [&](NodeId table, NodeId target, bool declared) {
+              bool has = false;
+              for (NodeId field : t.table_fields(table)) {
+                TableFieldView v = t.table_field(field);
+                if (v.kind == FieldKind::Named && t.name_id(v.key) == name) has = true;
+              }
+              if (!has || !(owners.of_target(target, declared) == s.owner)) return;
+              for (NodeId field : t.table_fields(table)) {
+                TableFieldView v = t.table_field(field);
+                if (v.kind == FieldKind::Named && t.name_id(v.key) == name)
+                  out.push_back({t.range(v.key), true, true});
+              }
+            });
+            break;
+          default:
+            break;
+        }
+      }
+      break;
+    }
+  }
+  std::sort(out.begin(), out.end(),
+            [](const Occurrence& x, const Occurrence& y) { return x.range.start < y.range.start; });
+  return out;
+}
+
+std::optional<Range> declaration(const Tree& t, const FileBinding& b, const Symbol& s) {
+  if (s.kind == SymbolKind::Local || s.kind == SymbolKind::Parameter) {
+    const Range& d = b.locals[s.local].decl;
+    if (d.end > d.start) return d;
+    return std::nullopt;
+  }
+  for (const Occurrence& o : occurrences(t, b, s))
+    if (o.write || o.declaration) return o.range;
+  return std::nullopt;
+}
+
+}  // namespace moonring::lua::query

@@ -1,0 +1,61 @@
+// What the name at an offset is (a local, parameter, upvalue, global, field, method or member of a
+// required module), where it is declared, and every occurrence of it in the file.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lang/lua/query/owner.hpp"
+#include "lang/lua/semantic/binding.hpp"
+#include "lang/lua/syntax/tree.hpp"
+
+namespace moonring::lua::query {
+
+enum class SymbolKind : std::uint8_t {
+  Local,      // local, local function, loop variable, Lua 5.1's implicit `arg`
+  Parameter,  // a parameter, or the implicit `self` of a method
+  Global,
+  Field,   // t.x, function t.x(), { x = ... }: a key of a table reached from a name
+  Method,  // t:m(), function t:m(): the same key, called or declared with `:`
+  Label,   // ::name:: and goto name
+};
+
+struct Symbol {
+  SymbolKind kind = SymbolKind::Local;
+  Range range;               // the name at the offset
+  std::string name;          // its spelling
+  LocalId local = kNoLocal;  // Local, Parameter: the local
+  bool upvalue = false;      // Local, Parameter: this occurrence is in a nested function
+  bool write = false;        // this occurrence assigns (a declaration counts as a write)
+  bool declaration = false;  // this occurrence declares it
+  Owner owner;               // Field, Method: the table it belongs to
+  // Part of what this file's module returns: a field of the returned table, or a global set by
+  // a file whose module is its environment (`return _ENV`, stdnse.module, module()).
+  bool exported = false;
+};
+
+// The symbol whose name covers `offset`, or (a cursor just after a name) ends at it. Keywords,
+// literals, strings and comments have none.
+std::optional<Symbol> symbol_at(const Tree& tree, const FileBinding& binding, std::uint32_t offset);
+
+struct Occurrence {
+  Range range;
+  bool write = false;
+  bool declaration = false;
+};
+
+// Every occurrence of the symbol in this file, in source order (documentHighlight: writes are
+// declarations and assignments). A field whose owner is unknown (f().x) has only itself.
+std::vector<Occurrence> occurrences(const Tree& tree, const FileBinding& binding,
+                                    const Symbol& symbol);
+
+// Where the symbol is declared in this file: a local's declaring name, a label, the first
+// assignment of a global or field (a table constructor's key counts). Empty when the declaration
+// is elsewhere (another file, the standard library).
+std::optional<Range> declaration(const Tree& tree, const FileBinding& binding,
+                                 const Symbol& symbol);
+
+}  // namespace moonring::lua::query
