@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# lsp bench driver: `moonring lsp` (and LuaLS when LUALS_BIN points at a build, docs/ANCHORS.md) as
+# an editor drives it over stdio with vscode-jsonrpc, on the NSE workspace (nmap-common's nselib at
+# the root, its scripts as scripts/*.lua: 749 files, 8 MB) and on that workspace copied 128 times
+# (~96,000 files, 1 GB, kept and reused: BIG_DIR). Time to every file's diagnostics, peak RSS,
+# p50/p99 of hover, definition, references and completion, didChange -> diagnostics, and on 1 GB
+# time to ready, peak RSS and hover while the workspace is still analysed. See bench/README.md.
+# The last line reads `bench lsp: ready_s=… rss_mb=… hover_p99_ms=… definition_p99_ms=…
+# completion_p99_ms=… references_p99_ms=… change_diag_ms=… ready_1gb_s=… rss_1gb_mb=…
+# hover_busy_p99_ms=…`.
+#
+# usage: bench/lsp/run.sh [BUILD_DIR]      (default build-release)
+# env:   RUNS (3), RUNS_1GB (1), BIG (1: 0 skips the 1 GB phase), BIG_DIR
+#        (${TMPDIR:-/tmp}/moonring-bench-lsp-1gb), COPIES (128), LUALS_BIN (unset), LUALS_1GB (0),
+#        LOGDIR (unset: the servers' stderr is not kept), VERBOSE (1: log the wait for readiness),
+#        and bench.mjs's POSITIONS, SEED, FILES, CHANGES, REQUEST_LIMIT_MS, READY_LIMIT_S,
+#        READY_LIMIT_1GB_S, QUIET_MS, BUSY_INTERVAL_MS
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=$(cd "${1:-build-release}" && pwd)
+MOONRING="$BUILD/app/moonring"
+NMAP=/usr/share/nmap
+BIG=${BIG:-1}
+BIG_DIR=${BIG_DIR:-${TMPDIR:-/tmp}/moonring-bench-lsp-1gb}
+COPIES=${COPIES:-128}
+
+die() {
+  echo "bench lsp: FAILED: $*" >&2
+  exit 1
+}
+
+[[ -x "$MOONRING" ]] || die "$MOONRING not found; build the moonring target first"
+command -v node >/dev/null || die "node not found (scripts/install-deps.sh installs it)"
+"$ROOT/scripts/node-deps.sh" >/dev/null || die "could not install the Node packages"
+[[ -d $NMAP/nselib ]] || die "nmap-common is not installed (scripts/install-deps.sh)"
+if ! grep -q '^CMAKE_BUILD_TYPE:STRING=Release$' "$BUILD/CMakeCache.txt" 2>/dev/null; then
+  echo "bench lsp: warning: $BUILD is not a Release build; figures will not be representative" >&2
+fi
+if [[ -n "${LUALS_BIN:-}" && ! -x "$LUALS_BIN" ]]; then
+  die "LUALS_BIN=$LUALS_BIN is not an executable"
+fi
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/moonring-bench-lsp-XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+
+# The NSE workspace as docs/ANCHORS.md defines it: nselib's .lua files with their subfolders at the
+# root (so `require "stdnse"` resolves), scripts/*.nse as scripts/*.lua.
+make_nse() {
+  local dest=$1 f
+  mkdir -p "$dest/scripts"
+  (cd "$NMAP/nselib" && find . -type f -name '*.lua') | while read -r f; do
+    mkdir -p "$dest/$(dirname "$f")"
+    cp "$NMAP/nselib/$f" "$dest/$f"
+  done
+  for f in "$NMAP"/scripts/*.nse; do
+    f=${f##*/}
+    cp "$NMAP/scripts/$f" "$dest/scripts/${f%.nse}.lua"
+  done
+}
+make_nse "$WORK/nse"
+
+# The 1 GB replica: COPIES copies of the NSE workspace side by side, built once and reused (the
+# marker names the copy count); the new pages are written back before anything is timed.
+if [[ $BIG == 1 ]]; then
+  marker="$BIG_DIR/.complete-$COPIES"
+  if [[ ! -f $marker ]]; then
+    start=$(date +%s.%N)
+    rm -rf "$BIG_DIR"
+    mkdir -p "$BIG_DIR"
+    for i in $(seq 1 "$COPIES"); do
+      cp -r "$WORK/nse" "$BIG_DIR/copy$(printf '%03d' "$i")"
+    done
+    sync -f "$BIG_DIR"
+    touch "$marker"
+    printf 'bench lsp: 1 GB workspace built in %.1f s under %s\n' \
+      "$(echo "$(date +%s.%N) - $start" | bc)" "$BIG_DIR" >&2
+  else
+    echo "bench lsp: reusing the 1 GB workspace under $BIG_DIR" >&2
+  fi
+fi
+
+# The servers' stderr (and LuaLS's logs) go to LOGDIR when set, kept; otherwise into WORK.
+LOGDIR=${LOGDIR:-$WORK}
+mkdir -p "$LOGDIR"
+args=(--moonring "$MOONRING" --nse "$WORK/nse" --logdir "$LOGDIR")
+[[ $BIG == 1 ]] && args+=(--big "$BIG_DIR")
+[[ -n "${LUALS_BIN:-}" ]] && args+=(--luals "$LUALS_BIN")
+# Not exec: the trap removes WORK when node is done.
+node "$ROOT/bench/lsp/bench.mjs" "${args[@]}"
