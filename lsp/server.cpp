@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "lsp/client.hpp"
 #include "protocol/lsp/initialize.hpp"
 
 namespace moonring::lsp {
@@ -14,6 +15,15 @@ constexpr const char* kVersion = "0.1.0";
 
 Server::Server(jsonrpc::Endpoint& endpoint)
     : Server(endpoint.dispatcher(), [&endpoint] { endpoint.close(); }) {}
+
+Server::Server(jsonrpc::Endpoint& endpoint, const ServiceFactory& make_service)
+    : Server(endpoint.dispatcher(), [&endpoint] { endpoint.close(); }) {
+  language_ = std::make_unique<Language>(endpoint, make_service);
+}
+
+Task<void> Server::finish() {
+  if (language_) co_await language_->finish();
+}
 
 Server::Server(jsonrpc::Dispatcher& dispatcher, std::function<void()> close)
     : close_(std::move(close)) {
@@ -38,11 +48,22 @@ Server::Server(jsonrpc::Dispatcher& dispatcher, std::function<void()> close)
     if (decoded.error) return out.error(decoded.error->code, decoded.error->message);
     const auto& offered = decoded.params->position_encodings;
     // UTF-8 is what moonring stores; UTF-16 is every client's fallback (LSP 3.17).
-    if (std::find(offered.begin(), offered.end(), "utf-8") != offered.end())
-      position_encoding_ = "utf-8";
+    const bool utf8 = std::find(offered.begin(), offered.end(), "utf-8") != offered.end();
+    if (utf8) position_encoding_ = "utf-8";
+    if (language_) {
+      auto client = decode_client(m.params);
+      if (client.error) return out.error(client.error->code, client.error->message);
+      language_->initialize(std::move(client.client), utf8 ? workspace::PositionEncoding::utf8
+                                                           : workspace::PositionEncoding::utf16);
+    }
     state_ = State::initialized;
-    out.result() += std::string("{\"capabilities\":{\"positionEncoding\":\"") + position_encoding_ +
-                    "\"},\"serverInfo\":{\"name\":\"moonring\",\"version\":\"" + kVersion + "\"}}";
+    std::string& result = out.result();
+    result += "{\"capabilities\":{\"positionEncoding\":\"";
+    result += position_encoding_;
+    result += '"';
+    if (language_) language_->append_capabilities(result);
+    result +=
+        std::string("},\"serverInfo\":{\"name\":\"moonring\",\"version\":\"") + kVersion + "\"}}";
   });
 
   dispatcher.on_notification_inline("initialized", [](const jsonrpc::Message&) {});

@@ -1,11 +1,13 @@
-// The language server's lifecycle on a JSON-RPC method table: initialize, initialized, shutdown,
-// exit, and the rules around them (-32002 before initialize, nothing but exit after shutdown).
-// Language features plug in here in later issues, through a LanguageService.
+// The language server on a JSON-RPC method table: the lifecycle (initialize, initialized,
+// shutdown, exit, and the rules around them: -32002 before initialize, nothing but exit after
+// shutdown), and, given a LanguageService, the language features (language.hpp).
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 
+#include "lsp/language.hpp"
 #include "protocol/jsonrpc/dispatcher.hpp"
 #include "protocol/jsonrpc/endpoint.hpp"
 
@@ -13,10 +15,16 @@ namespace moonring::lsp {
 
 class Server {
  public:
+  // The lifecycle alone.
   explicit Server(jsonrpc::Endpoint& endpoint);
+  // The lifecycle and the language features of the service `make_service` builds.
+  Server(jsonrpc::Endpoint& endpoint, const ServiceFactory& make_service);
   // On a bare method table; `close` ends the session (on `exit`). bench/jsonrpc runs the server's
   // table this way, in memory.
   Server(jsonrpc::Dispatcher& dispatcher, std::function<void()> close);
+
+  // After the session: stops the language service (its background work first).
+  Task<void> finish();
 
   // The process exit code the LSP prescribes: 0 once shutdown was answered (whether `exit` or
   // the end of the input follows), 1 when the session ends without it.
@@ -27,6 +35,7 @@ class Server {
  private:
   enum class State { uninitialized, initialized, shut_down };
   std::function<void()> close_;
+  std::unique_ptr<Language> language_;
   State state_ = State::uninitialized;
   bool shutdown_requested_ = false;
   std::string position_encoding_ = "utf-16";

@@ -5,9 +5,7 @@
 #include <memory>
 #include <unordered_map>
 
-#include "lang/lua/config/inline_options.hpp"
-#include "lang/lua/services/luacheck_code.hpp"
-#include "lang/lua/services/utf16_columns.hpp"
+#include "lang/lua/services/file_check.hpp"
 #include "runtime/cross_core.hpp"
 #include "runtime/runtime.hpp"
 #include "runtime/when.hpp"
@@ -58,6 +56,7 @@ struct Shard {
   NameIds names;
   std::vector<PendingRead> pending;  // a file's reads together, in source order
   std::vector<std::pair<std::size_t, FileReport>> reports;  // (file index, its report)
+  FileCheck scratch;  // one file's phase 1, its storage reused
 };
 
 // Shared by the cores for one run: the files to take (a core that drew small files takes more
@@ -67,46 +66,6 @@ struct Run {
   std::vector<FileReport> reports;
   const WorkspaceCheckOptions* options = nullptr;
 };
-
-ReportedDiagnostic reported(Utf16Columns& columns, Diagnostic&& d) {
-  ReportedDiagnostic r{std::move(d), 0, 0};
-  r.start_utf16 = columns.column(r.diagnostic.start);
-  r.end_utf16 = columns.column(r.diagnostic.end);
-  return r;
-}
-
-// Whether the range of a diagnostic with this code is a variable's name.
-bool names_a_variable(DiagnosticCode code) {
-  switch (code) {
-    case DiagnosticCode::UndefinedGlobal:
-    case DiagnosticCode::UnusedLocal:
-    case DiagnosticCode::UnusedArg:
-    case DiagnosticCode::UnusedLoopVar:
-    case DiagnosticCode::Shadowing:
-    case DiagnosticCode::AssignToConst:
-      return true;
-    default:
-      return false;
-  }
-}
-
-// What a diagnostic is about: the variable's name, or "" for codes that name none.
-std::string_view subject(const Tree& tree, const Diagnostic& d) {
-  return names_a_variable(d.code) ? tree.source().substr(d.range.start, d.range.end - d.range.start)
-                                  : std::string_view();
-}
-
-// Dropped by the configuration's ignore rules or by the file's own inline options.
-bool ignored(const WorkspaceCheckOptions& options, const config::InlineOptions& inline_options,
-             const FileAnalysis& analysis, const Diagnostic& d) {
-  const bool by_options = options.is_ignored != nullptr;
-  const bool by_inline = !inline_options.empty();
-  if (!by_options && !by_inline) return false;
-  const std::string_view name = subject(analysis.parsed.tree, d);
-  const std::string_view luacheck = luacheck_code(analysis.binding, d);
-  if (by_options && !name.empty() && options.is_ignored(d.code, name, luacheck)) return true;
-  return by_inline && inline_options.ignores_at(code_name(d.code), name, d.range.start, luacheck);
-}
 
 // Phase 1 on one core: every file it takes is parsed, bound and checked (all but the
 // workspace-wide part of undefined-global), then its tree is freed, so the core's memory is
@@ -126,35 +85,20 @@ Task<void> analyse_shard(Run& run, Shard& shard) {
     if (!content) {
       report.load_error = content.error();
     } else if (report.library) {
-      add_assigned_globals(analyze(content->text(), options.version), shard.assigned);
+      add_assigned_globals(analyze_view(content->text(), options.version), shard.assigned);
     } else {
-      const FileAnalysis analysis = analyze(content->text(), options.version);
+      const FileAnalysis analysis = analyze_view(content->text(), options.version);
       add_assigned_globals(analysis, shard.assigned);
-      const Tree& tree = analysis.parsed.tree;
-      const config::InlineOptions inline_options =
-          base.inline_options ? config::read_inline_options(tree) : config::InlineOptions{};
-      const CheckOptions check_options{options.is_known_global, nullptr, options.policy};
-      DeferredCheck deferred = check_deferred(analysis, check_options);
-      Utf16Columns columns(tree);
-      report.diagnostics.reserve(deferred.diagnostics.size());
-      for (Diagnostic& d : deferred.diagnostics) {
-        if (!ignored(options, inline_options, analysis, d))
-          report.diagnostics.push_back(reported(columns, std::move(d)));
-      }
-      const std::size_t need = shard.pending.size() + deferred.global_reads.size();
+      FileCheck& checked = shard.scratch;
+      check_file(analysis, options, base.inline_options, checked);
+      report.diagnostics = std::move(checked.diagnostics);
+      const std::size_t need = shard.pending.size() + checked.reads.size();
       if (need > shard.pending.capacity())  // geometric: a reserve per file is quadratic
         shard.pending.reserve(std::max(need, 2 * shard.pending.capacity()));
-      for (const PendingGlobalRead& read : deferred.global_reads) {
-        Diagnostic d;  // what the ignore rules look at: no message
-        d.code = DiagnosticCode::UndefinedGlobal;
-        d.range = read.range;
-        if (ignored(options, inline_options, analysis, d) ||
-            inline_options.declares_at(read.name, read.range.start)) {
-          continue;
-        }
+      for (const CandidateRead& read : checked.reads) {
         shard.pending.push_back({static_cast<std::uint32_t>(index), shard.names.intern(read.name),
-                                 read.range, read.start, read.end, columns.column(read.start),
-                                 columns.column(read.end), read.severity});
+                                 read.range, read.start, read.end, read.start_utf16, read.end_utf16,
+                                 read.severity});
       }
     }
     file.release();  // the loader's memory goes back now

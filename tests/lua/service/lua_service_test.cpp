@@ -1,0 +1,120 @@
+// The Lua LanguageService: a workspace loaded over the runtime's cores publishes every file once;
+// an edit re-publishes its file and only the files whose undefined globals it changes; closing
+// returns to the disk's version; pulled diagnostics equal the pushed ones.
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "lang/lua/services/lua_service.hpp"
+#include "tests/runtime/test_support.hpp"
+#include "tests/workspace/discover/temp_tree.hpp"
+#include "workspace/documents/file_uri.hpp"
+#include "workspace/documents/store.hpp"
+
+using namespace moonring;
+
+namespace {
+
+// What the sinks saw, on the service's core.
+struct Seen {
+  std::map<std::string, service::FileDiagnostics> latest;
+  std::map<std::string, int> publishes;
+  std::vector<std::string> messages;
+};
+
+std::vector<std::string> codes(const service::FileDiagnostics& f) {
+  std::vector<std::string> out;
+  for (const service::Diagnostic& d : f.diagnostics) out.push_back(d.code + " " + d.message);
+  return out;
+}
+
+service::Sinks sinks_into(Seen& seen) {
+  service::Sinks sinks;
+  sinks.diagnostics = [&seen](service::FileDiagnostics f) {
+    ++seen.publishes[f.path];
+    std::string path = f.path;
+    seen.latest[path] = std::move(f);
+  };
+  sinks.message = [&seen](service::Sinks::Level, std::string m) {
+    seen.messages.push_back(std::move(m));
+  };
+  return sinks;
+}
+
+}  // namespace
+
+TEST_CASE("lua service: load publishes every file; edits re-publish only what they change") {
+  test::TempTree t;
+  t.add("a.lua", "shared = 1\n");
+  t.add("b.lua", "print(shared, missing)\n");
+  t.add("c.lua", "local t = {}\nreturn t\n");
+  t.add("lib/d.lua", "return unknown_d\n");
+  auto rt = test::start_runtime(2);
+  Seen seen;
+  std::vector<std::string> b_after_load, b_after_edit, b_after_close, a_after_edit;
+  std::optional<std::int64_t> a_version;
+  int c_publishes_after_load = 0, c_publishes_at_end = 0;
+  bool pulled_equal = false;
+  bool opened = false;
+  std::size_t files = 0;
+  rt->block_on([&]() -> Task<void> {
+    lua::LuaService service(sinks_into(seen));
+    const std::vector<std::string> roots{t.root()};
+    co_await service.load(roots);
+    files = service.file_count();
+    b_after_load = codes(seen.latest[t.path("b.lua")]);
+    c_publishes_after_load = seen.publishes[t.path("c.lua")];
+
+    // Open a.lua and stop assigning `shared`: b.lua's read of it becomes undefined.
+    workspace::DocumentStore store;
+    auto doc = store.open(workspace::path_to_file_uri(t.path("a.lua")), "lua", 7, "other = 1\n");
+    opened = static_cast<bool>(doc);
+    if (!opened) co_return;
+    co_await service.open(t.path("a.lua"), *doc);
+    b_after_edit = codes(seen.latest[t.path("b.lua")]);
+    a_after_edit = codes(seen.latest[t.path("a.lua")]);
+    a_version = seen.latest[t.path("a.lua")].version;
+
+    auto pulled = co_await service.diagnostics(t.path("b.lua"), CancellationToken{});
+    pulled_equal = pulled && codes(*pulled) == b_after_edit;
+
+    co_await service.close(t.path("a.lua"));
+    b_after_close = codes(seen.latest[t.path("b.lua")]);
+    c_publishes_at_end = seen.publishes[t.path("c.lua")];
+    co_await service.stop();
+  });
+  REQUIRE(opened);
+  CHECK(files == 4);
+  const std::vector<std::string> all{"a.lua", "b.lua", "c.lua", "lib/d.lua"};
+  for (const std::string& f : all) CHECK(seen.publishes[t.path(f)] >= 1);
+  CHECK(b_after_load == std::vector<std::string>{"undefined-global undefined global 'missing'"});
+  CHECK(b_after_edit == std::vector<std::string>{"undefined-global undefined global 'shared'",
+                                                 "undefined-global undefined global 'missing'"});
+  CHECK(a_after_edit.empty());
+  CHECK(a_version == 7);
+  CHECK(pulled_equal);
+  CHECK(b_after_close == b_after_load);
+  CHECK(c_publishes_after_load == 1);
+  CHECK(c_publishes_at_end == 1);  // c.lua reads no global: no edit concerns it
+  CHECK(seen.messages.empty());
+}
+
+TEST_CASE("lua service: a broken .luarc.json is reported and the defaults apply") {
+  test::TempTree t;
+  t.add(".luarc.json", "{ \"diagnostics\": ");
+  t.add("a.lua", "print(x)\n");
+  auto rt = test::start_runtime(1);
+  Seen seen;
+  rt->block_on([&]() -> Task<void> {
+    lua::LuaService service(sinks_into(seen));
+    const std::vector<std::string> roots{t.root()};
+    co_await service.load(roots);
+    co_await service.stop();
+  });
+  REQUIRE(seen.messages.size() == 1);
+  CHECK(seen.messages[0].find(".luarc.json") != std::string::npos);
+  CHECK(codes(seen.latest[t.path("a.lua")]) ==
+        std::vector<std::string>{"undefined-global undefined global 'x'"});
+}
