@@ -1,0 +1,189 @@
+// The agent's state, shared by its parts: the session (agent.cpp), the hooks and stops
+// (hooks.cpp), breakpoints (breakpoints.cpp) and inspection (inspect.cpp). Everything below
+// `// VM thread only` is touched only on the VM's thread, inside hooks or the serve loop.
+#pragma once
+
+#include <lua.hpp>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "lang/lua/debug/agent/agent.hpp"
+#include "lang/lua/debug/agent/wire.hpp"
+
+namespace moonring::lua::debug {
+
+struct Breakpoint {
+  int id = 0;
+  int requested_line = 0;
+  int line = 0;  // where it stops (moved to a line with code once known)
+  bool verified = false;
+  std::string condition, hit_condition, log_message;
+  int hits = 0;
+};
+
+// A source file's breakpoints, by absolute path.
+struct SourceBreakpoints {
+  std::vector<Breakpoint> list;
+  std::map<int, std::size_t> by_line;  // verified line -> index in list
+};
+
+// What the hooks know of a chunk, keyed by the chunk name's address (stable while its function
+// prototype lives; the name is kept to detect reuse of the address).
+struct ChunkInfo {
+  std::string chunkname;
+  std::string path;  // absolute, "" when the chunk is not a file
+  unsigned generation = 0;
+  SourceBreakpoints* breakpoints = nullptr;
+};
+
+// The lines with code of one function of a source, learned when it first runs.
+struct KnownFunction {
+  int first = 0;           // linedefined (0: the main chunk)
+  int last = 0;            // lastlinedefined
+  std::vector<int> lines;  // sorted
+};
+
+enum class StepKind { none, in, over, out, entry };
+
+// One variables reference: a frame's scope, or a value kept in the registry's ref table.
+struct VarRef {
+  enum Kind { locals, upvalues, varargs, globals, value } kind = value;
+  int frame = 0;  // index into Stop::frames for the frame scopes
+};
+
+struct Frame {
+  lua_State* thread = nullptr;
+  int level = 0;
+};
+
+// The VM is stopped: the thread it stopped on, its depth then, and the references handed out.
+struct Stop {
+  bool active = false;
+  lua_State* thread = nullptr;
+  int depth = 0;
+  std::vector<Frame> frames;
+  std::vector<VarRef> refs;    // reference n is refs[n - 1]
+  std::string exception_text;  // the error of an exception stop
+};
+
+class Agent {
+ public:
+  explicit Agent(AgentOptions given) : options(std::move(given)) {}
+
+  AgentOptions options;
+  lua_State* main = nullptr;
+  std::string token;  // "" with no_auth
+  int listen_fd = -1;
+
+  // Shared with the socket thread.
+  std::mutex mutex;
+  std::condition_variable wake;
+  std::deque<Json> inbox;                  // requests, and {"type":"_detached"} when a peer left
+  std::shared_ptr<Connection> connection;  // the current debugger, if any
+  std::atomic<int> seq{0};
+  std::atomic<bool> attached{false};
+  bool vm_gone = false;  // the program ended: the VM may be freed, no more hooks (under mutex)
+  std::thread socket_thread;
+
+  // VM thread only.
+  bool configured = false;
+  bool stop_on_entry = false;
+  std::unordered_map<std::string, SourceBreakpoints> breakpoints;
+  unsigned generation = 1;  // bumped when breakpoints change (ChunkInfo caches its lookup)
+  int next_breakpoint_id = 1;
+  std::unordered_map<const void*, ChunkInfo> chunks;  // nodes: references stay valid
+  const void* last_source = nullptr;                  // the chunk of the last lookup, checked first
+  ChunkInfo* last_chunk = nullptr;
+  std::unordered_map<std::string, std::vector<KnownFunction>> known_functions;  // by path
+  std::set<std::pair<const void*, int>> learned;
+  std::unordered_map<std::string, std::vector<std::string>>
+      source_lines;  // by path  // (chunk name, linedefined) already learned
+  // Per thread, while line breakpoints exist: the frames whose return lands in a function with
+  // breakpoints, innermost last (hooks.cpp). A thread missing here is rebuilt from its stack.
+  std::unordered_map<lua_State*, std::vector<std::intptr_t>> watched_returns;
+  lua_State* returns_thread = nullptr;  // the entry of the last lookup
+  std::vector<std::intptr_t>* returns = nullptr;
+  std::vector<std::string> function_breakpoints;
+  bool break_on_all_errors = false;
+  bool break_on_uncaught = false;
+  StepKind step = StepKind::none;
+  lua_State* step_thread = nullptr;
+  int step_depth = 0;
+  bool pause_now = false;
+  Stop stop;
+
+  // Sends a message (events and responses carry the agent's own seq).
+  void send(Json message);
+  void respond(const Json& request, Json body = Json::object());
+  void fail(const Json& request, const std::string& message);
+  void event(const char* name, Json body = Json::object());
+
+  // Serves requests on the VM thread until one resumes the program (or the debugger leaves).
+  void serve(lua_State* L);
+  // Handles one request; true when it resumes the program.
+  bool handle(lua_State* L, const Json& request);
+  // The debugger left (disconnect or a dropped connection): hooks off, state cleared.
+  void detach(lua_State* L);
+
+  // hooks.cpp
+  void update_hook(lua_State* L);  // the mask this thread needs now
+  void arm_service_locked();       // socket thread, under mutex: handle the inbox soon
+  void stop_here(lua_State* L, const char* reason, Json extra = Json::object());
+  ChunkInfo& chunk_of(const lua_Debug& ar);
+  bool watched(lua_State* L, int level, lua_Debug& ar);  // a Lua function with breakpoints
+  void forget_returns();                                 // every thread rebuilds
+  // watched_returns[L], rebuilt from L's stack if absent; the last thread's entry is at hand.
+  std::vector<std::intptr_t>& returns_of(lua_State* L) {
+    return L == returns_thread ? *returns : find_returns(L);
+  }
+  std::vector<std::intptr_t>& find_returns(lua_State* L);
+
+  // breakpoints.cpp
+  Json set_breakpoints(lua_State* L, const Json& arguments);
+  void learn_lines(lua_State* L, int function, ChunkInfo& chunk);
+  bool should_stop_at(lua_State* L, SourceBreakpoints& source, int line);
+  bool has_line_breakpoints() const;
+  void learn_stack(lua_State* L);  // the functions on L's stack whose source has breakpoints
+  void resolve(const std::string& path, Breakpoint& breakpoint);
+  void reindex(SourceBreakpoints& source);
+  bool blank_or_comment(const std::string& path, int line);
+
+  // inspect.cpp
+  Json stack_trace(lua_State* L, const Json& arguments);
+  Json scopes(lua_State* L, const Json& arguments);
+  Json variables(lua_State* L, const Json& arguments);
+  // Evaluates `expression` in frame `frame_id` (0: globals); leaves its first result on L's
+  // stack and returns "", or returns the error message.
+  std::string evaluate_in_frame(lua_State* L, const std::string& code, int frame_id,
+                                bool statement_ok, int& results);
+  // The same for a frame given as thread and level (thread null: globals only).
+  std::string evaluate_at(lua_State* L, lua_State* thread, int level, const std::string& code,
+                          bool statement_ok, int& results);
+  Json describe(lua_State* L, int index, const std::string& name);
+  Json threads(lua_State* L);
+  void clear_refs(lua_State* L);
+  void push_ref(lua_State* L, int ref);  // the value behind a value reference
+  lua_State* thread_by_id(lua_State* L, int id);
+  int thread_id(lua_State* L, lua_State* thread);
+};
+
+extern Agent* g_agent;
+
+// The hook every thread of the debugged state gets.
+void agent_hook(lua_State* L, lua_Debug* ar);
+
+// The number of active frames on `thread`.
+int stack_depth(lua_State* thread);
+
+}  // namespace moonring::lua::debug
