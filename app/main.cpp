@@ -7,6 +7,7 @@
 
 #include "app/check/check_command.hpp"
 #include "app/protocol_commands.hpp"
+#include "app/run/run_command.hpp"
 #include "runtime/runtime.hpp"
 
 namespace {
@@ -19,6 +20,8 @@ int usage(FILE* out) {
       "  lsp         the language server  [--stdio | --pipe=NAME | --socket=PORT |\n"
       "              --listen=HOST:PORT] [--clientProcessId=PID]\n"
       "  dap         the debug adapter    [--stdio | --listen=HOST:PORT]\n"
+      "  run         run a Lua 5.4 program  [--listen=HOST:PORT [--wait] |\n"
+      "              --debug-connect=HOST:PORT] SCRIPT [ARGS...]\n"
       "  check       check Lua files      [PATH...] [--format text|json|sarif]\n"
       "              [--lua-version V] [--jobs N] [--fail-on SEVERITY] (see check --help)\n"
       "  version     print the version and the runtime backend that this machine gets\n"
@@ -49,6 +52,7 @@ int main(int argc, char** argv) {
   if (command == "help" || command == "--help" || command == "-h") return usage(stdout);
   std::vector<std::string_view> rest(argv + 2, argv + argc);
   if (command == "check") return moonring::app::check_command(argc, argv, 2);
+  if (command == "run") return moonring::app::run_command(argc, argv, 2);
   if (command == "lsp") return moonring::app::lsp_command(std::move(rest));
   if (command == "dap") return moonring::app::dap_command(std::move(rest));
   if (command == "jsonrpc-echo") return moonring::app::jsonrpc_echo_command(std::move(rest));

@@ -6,6 +6,8 @@
 
 #include "app/serve.hpp"
 #include "dap/server.hpp"
+#include "lang/lua/debug/backend.hpp"
+#include "lang/lua/services/lua_service.hpp"
 #include "lsp/server.hpp"
 #include "protocol/dap/endpoint.hpp"
 #include "protocol/jsonrpc/endpoint.hpp"
@@ -24,8 +26,11 @@ int lsp_command(std::vector<std::string_view> args) {
                [](FdStream& in, FdStream& out, std::string name) -> Task<int> {
                  protocol::Wire wire(in, out, "lsp " + name);
                  jsonrpc::Endpoint endpoint(wire);
-                 lsp::Server server(endpoint);
+                 lsp::Server server(endpoint, [](service::Sinks sinks) {
+                   return std::make_unique<lua::LuaService>(std::move(sinks));
+                 });
                  report(co_await endpoint.run());
+                 co_await server.finish();
                  co_return server.exit_code();
                });
 }
@@ -35,8 +40,10 @@ int dap_command(std::vector<std::string_view> args) {
                [](FdStream& in, FdStream& out, std::string name) -> Task<int> {
                  protocol::Wire wire(in, out, "dap " + name);
                  dap::Endpoint endpoint(wire);
-                 dap::Server server(endpoint);
+                 const lua::debug::LuaDebugBackend backend;
+                 dap::Server server(endpoint, backend);
                  report(co_await endpoint.run());
+                 co_await server.finish();  // no debuggee left behind
                  co_return 0;
                });
 }

@@ -28,26 +28,29 @@ LINKS = {
     "lang/lua/semantic": ["lang/lua/syntax"],
     "lang/lua/config": ["lang/lua/stdlib", "lang/lua/syntax", "workspace"],
     "lang/lua/check": ["lang/lua/semantic"],
-    "lang/lua/services": ["lang/lua/check", "lang/lua/config", "workspace", "runtime"],
-    "lsp": ["protocol"],
-    "dap": ["protocol"],
-    "app": ["lsp", "dap", "protocol", "lang/lua/services", "lang/lua/config", "workspace",
-            "runtime"],
+    "lang/lua/query": ["lang/lua/semantic", "lang/lua/stdlib", "lang/lua/syntax"],
+    "lang/service": ["workspace", "runtime"],
+    "lang/lua/services": ["lang/service", "lang/lua/query", "lang/lua/check", "lang/lua/config",
+                          "workspace", "runtime"],
+    "lsp": ["protocol", "lang/service", "workspace"],
+    "lang/lua/debug": ["lang/service", "runtime"],
+    "dap": ["protocol", "lang/service"],
+    "app": ["lsp", "dap", "protocol", "lang/lua/services", "lang/lua/config", "lang/lua/debug",
+            "workspace", "runtime"],
 }
 
 # Edges docs/ARCHITECTURE.md allows that no library links yet (lsp -> lang/lua for the
 # LanguageService, dap -> lang/lua for the DebugBackend): an include along one is allowed, and
 # the library will have to link it.
 PLANNED = {
-    "lsp": ["lang/lua/services"],
     "dap": ["lang/lua/services"],
 }
 
 # The CMake target of each layer.
 TARGETS = {"moonring_runtime": "runtime", "moonring_protocol": "protocol",
            "moonring_workspace": "workspace", "moonring_lsp": "lsp", "moonring_dap": "dap",
-           "moonring": "app"}
-for _part in ("syntax", "stdlib", "semantic", "config", "check", "services"):
+           "moonring_service": "lang/service", "moonring": "app"}
+for _part in ("syntax", "stdlib", "semantic", "config", "check", "query", "services", "debug"):
     TARGETS["moonring_lua_" + _part] = "lang/lua/" + _part
 
 # Headers that name a runtime backend: only runtime/ includes them ("Nothing outside runtime/

@@ -65,14 +65,23 @@ class Layering(unittest.TestCase):
         self.assertEqual(code, 1, out)
         self.assertIn("workspace/documents/store.cpp", out)
 
-    def test_lsp_may_include_lua_but_not_app(self):
+    def test_lsp_reaches_the_language_only_through_the_service(self):
+        self.append("lsp/server.cpp", '#include "lang/service/language_service.hpp"\n')
+        code, out = self.run_check()
+        self.assertEqual(code, 0, out)
         self.append("lsp/server.cpp", '#include "lang/lua/services/check_workspace.hpp"\n')
         code, out = self.run_check()
-        self.assertEqual(code, 0, out)  # a planned edge (lsp -> lang/lua)
-        self.append("lsp/server.cpp", '#include "app/serve.hpp"\n')
+        self.assertEqual(code, 1, out)
+        self.assertIn("lsp includes lang/lua/services/check_workspace.hpp", out)
+
+    def test_dap_may_include_lua_but_not_app(self):
+        self.append("dap/server.cpp", '#include "lang/lua/services/check_workspace.hpp"\n')
+        code, out = self.run_check()
+        self.assertEqual(code, 0, out)  # a planned edge (dap -> lang/lua)
+        self.append("dap/server.cpp", '#include "app/serve.hpp"\n')
         code, out = self.run_check()
         self.assertEqual(code, 1, out)
-        self.assertIn("lsp includes app/serve.hpp (app)", out)
+        self.assertIn("dap includes app/serve.hpp (app)", out)
 
     def test_backend_header_outside_runtime_fails(self):
         self.append("protocol/wire.cpp", "#include <liburing.h>\n")
@@ -89,19 +98,19 @@ class Layering(unittest.TestCase):
         self.assertIn("lang/lua/syntax/CMakeLists.txt: links runtime", out)
 
     def test_a_part_missing_from_the_table_fails(self):
-        os.makedirs(os.path.join(self.tree, "lang/lua/debug"))
-        with open(os.path.join(self.tree, "lang/lua/debug/agent.cpp"), "w") as f:
+        os.makedirs(os.path.join(self.tree, "lang/lua/nonesuch"))
+        with open(os.path.join(self.tree, "lang/lua/nonesuch/agent.cpp"), "w") as f:
             f.write('#include "lang/lua/syntax/tree.hpp"\n')
         code, out = self.run_check()
         self.assertEqual(code, 1, out)
-        self.assertIn("lang/lua/debug/agent.cpp: lang/lua/debug/ is not a layer", out)
+        self.assertIn("lang/lua/nonesuch/agent.cpp: lang/lua/nonesuch/ is not a layer", out)
 
     def test_linking_a_planned_edge_asks_to_move_it(self):
-        self.append("lsp/CMakeLists.txt",
-                    "target_link_libraries(moonring_lsp PUBLIC moonring_lua_services)\n")
+        self.append("dap/CMakeLists.txt",
+                    "target_link_libraries(moonring_dap PUBLIC moonring_lua_services)\n")
         code, out = self.run_check()
         self.assertEqual(code, 1, out)
-        self.assertIn("lsp/CMakeLists.txt: links lang/lua/services, a planned edge", out)
+        self.assertIn("dap/CMakeLists.txt: links lang/lua/services, a planned edge", out)
 
     def test_tests_may_include_anything(self):
         self.append("tests/catch_main.cpp", '#include "app/serve.hpp"\n')

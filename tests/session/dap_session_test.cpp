@@ -2,6 +2,7 @@
 // the `initialized` event, unknown requests fail clearly, `cancel` reaches a running request,
 // reverse requests are correlated, disconnect ends the session.
 #include "dap/server.hpp"
+#include "lang/lua/debug/backend.hpp"
 #include "protocol/wire.hpp"
 #include "runtime/spawn.hpp"
 #include "tests/session/session_harness.hpp"
@@ -17,7 +18,8 @@ void dap_session(Setup setup, Client client) {
     auto pipes = test::PipePair::make();
     protocol::Wire wire(pipes.server_input(), pipes.server_output(), "test");
     dap::Endpoint endpoint(wire);
-    dap::Server server(endpoint);
+    const lua::debug::LuaDebugBackend backend;
+    dap::Server server(endpoint, backend);
     setup(endpoint);
     auto served = spawn(endpoint.run());
     test::WireClient c(pipes);
@@ -46,10 +48,10 @@ TEST_CASE("initialize, then the initialized event; disconnect ends the session")
         std::string event = co_await c.receive();
         CHECK(has(event, R"("type":"event")"));
         CHECK(has(event, R"("event":"initialized")"));
-        co_await c.send(R"({"seq":2,"type":"request","command":"launch","arguments":{}})");
+        co_await c.send(R"({"seq":2,"type":"request","command":"stepBack","arguments":{}})");
         std::string unsupported = co_await c.receive();
         CHECK(has(unsupported, R"("success":false)"));
-        CHECK(has(unsupported, "unsupported request: launch"));
+        CHECK(has(unsupported, "unsupported request: stepBack"));
         co_await c.send(R"({"seq":3,"type":"request","command":"disconnect","arguments":{}})");
         std::string bye = co_await c.receive();
         CHECK(has(bye, R"("request_seq":3)"));
@@ -101,7 +103,8 @@ TEST_CASE("initialize and disconnect arguments are typed: a bad field is named")
     auto pipes = test::PipePair::make();
     protocol::Wire wire(pipes.server_input(), pipes.server_output(), "test");
     dap::Endpoint endpoint(wire);
-    dap::Server server(endpoint);
+    const lua::debug::LuaDebugBackend backend;
+    dap::Server server(endpoint, backend);
     auto served = spawn(endpoint.run());
     test::WireClient c(pipes);
     co_await c.send(R"({"seq":1,"type":"request","command":"initialize","arguments":{}})");
