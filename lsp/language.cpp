@@ -136,8 +136,10 @@ void Language::append_capabilities(std::string& out) const {
 Task<void> Language::finish() {
   stop_.cancel();
   queue_.clear();
-  // The runtime is stopping (a signal, --clientProcessId gone): the other cores take no more
-  // messages, so nothing that needs them can be awaited; the process is about to end.
+  worked_ = queued_;  // nothing left to wait for
+  progressed_.set();
+  // The runtime is stopping (a signal; --clientProcessId ends the session first, app/serve.cpp):
+  // the other cores take no more messages, so nothing that needs them can be awaited.
   if (Core::current()->stopping()) co_return;
   if (started_) {
     co_await std::move(*started_);
@@ -153,6 +155,7 @@ Task<void> Language::finish() {
 void Language::enqueue(std::function<Task<void>()> work) {
   if (stop_.cancelled()) return;
   queue_.push_back(std::move(work));
+  ++queued_;
   if (queue_.size() == 1 && !draining_) draining_.emplace(spawn(run_under(stop_.token(), drain())));
 }
 
@@ -161,8 +164,18 @@ Task<void> Language::drain() {
     std::function<Task<void>()> work = std::move(queue_.front());
     queue_.pop_front();
     co_await work();
+    ++worked_;
+    progressed_.set();
+    progressed_.reset();  // the waiters are scheduled; each looks at worked_ again
   }
   draining_.reset();  // this task's own handle: nothing awaits it unless finish() took it
+}
+
+Task<void> Language::caught_up() {
+  const std::uint64_t target = queued_;
+  while (worked_ < target) {
+    if (!co_await progressed_.wait() && current_token().cancelled()) co_return;
+  }
 }
 
 void Language::log(service::Sinks::Level level, const std::string& message) {
@@ -380,6 +393,7 @@ Task<Reply> Language::document_diagnostic(const jsonrpc::Message& m) {
     co_return Reply::fail(jsonrpc::code::invalid_params,
                           "textDocument/diagnostic: missing required field 'textDocument.uri'");
   const std::string key = *uri;
+  co_await caught_up();
   const workspace::SnapshotPtr before = store_.get(key);
   auto file = co_await service_->diagnostics(path_of(key), current_token());
   const workspace::SnapshotPtr after = store_.get(key);
@@ -392,6 +406,7 @@ Task<Reply> Language::document_diagnostic(const jsonrpc::Message& m) {
 }
 
 Task<Reply> Language::workspace_diagnostic(const jsonrpc::Message&) {
+  co_await caught_up();
   auto files = co_await service_->all_diagnostics(current_token());
   const UriOf uri_of = [this](const std::string& p) { return this->uri_of(p); };
   co_return Reply::ok(workspace_report(files, store_.encoding(), uri_of));

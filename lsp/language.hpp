@@ -4,6 +4,7 @@
 // and URIs in, service values out as LSP JSON.
 #pragma once
 
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
@@ -17,6 +18,7 @@
 #include "protocol/jsonrpc/endpoint.hpp"
 #include "protocol/lsp/position.hpp"
 #include "runtime/cancel.hpp"
+#include "runtime/event.hpp"
 #include "runtime/spawn.hpp"
 #include "workspace/documents/store.hpp"
 
@@ -54,6 +56,9 @@ class Language {
   // Runs `work` after the work queued before it, in a task of its own.
   void enqueue(std::function<Task<void>()> work);
   Task<void> drain();
+  // Once the work queued before the call is done: an answer then reads the documents as the
+  // client sent them before asking (didOpen/didChange reach the service through the queue).
+  Task<void> caught_up();
   Task<jsonrpc::Reply> document_diagnostic(const jsonrpc::Message& m);
   Task<jsonrpc::Reply> workspace_diagnostic(const jsonrpc::Message& m);
   // The queries (queries.cpp, completion.cpp): each resolves its position in the open document,
@@ -126,6 +131,9 @@ class Language {
   std::map<std::string, TokensResult> tokens_;
   std::uint64_t tokens_results_ = 0;
   std::optional<JoinHandle<void>> draining_;  // while the queue is worked through
+  std::uint64_t queued_ = 0;                  // work items ever enqueued
+  std::uint64_t worked_ = 0;                  // of those, done (or dropped at finish)
+  Event progressed_;                          // set each time worked_ grows
 };
 
 }  // namespace moonring::lsp

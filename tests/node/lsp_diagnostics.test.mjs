@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { killAll, startMoonring, waitForExit } from './support/process.mjs';
+import { killAll, startMoonring, waitForExit, withTimeout } from './support/process.mjs';
 import { errorCode, frame, lspConnection, RawSession, request } from './support/lsp.mjs';
 import { copyFixture, fileMarkers, luaFiles, Published, uriOf } from './support/workspace.mjs';
 
@@ -253,6 +253,44 @@ test('every request gets exactly one reply; bad input gets clear errors and the 
   raw.send({ method: 'exit' });
   assert.deepEqual(await waitForExit(server), { code: 0, signal: null });
   raw.dispose();
+});
+
+// didOpen reaches the service through the server's work queue, a request is a task of its own:
+// a diagnostic request sent right after a didOpen must still see the opened text, not the file
+// on disk (issue 13's "exactly one reply" flake: [] from the clean file on disk).
+test('textDocument/diagnostic right after didOpen answers for the opened text', { timeout }, async () => {
+  const root = copyFixture('basic');
+  for (let i = 0; i < 40; ++i) fs.writeFileSync(path.join(root, `reopened-${i}.lua`), 'return 1\n');
+  const server = startMoonring(['lsp', '--stdio'], { collectStdout: false });
+  const connection = lspConnection(server.stdout, server.stdin);
+  try {
+    // Opened once the load has published every file: a file owned by another core makes the
+    // service's open wait for that core, which is when a request could overtake it.
+    const unseen = new Set(Array.from({ length: 40 }, (_, i) => uriOf(path.join(root, `reopened-${i}.lua`))));
+    const loaded = new Promise((resolve) => {
+      connection.onNotification('textDocument/publishDiagnostics', ({ uri }) => {
+        if (unseen.delete(uri) && unseen.size === 0) resolve();
+      });
+    });
+    await request(connection, 'initialize', { processId: null, rootUri: uriOf(root), capabilities: {} });
+    await connection.sendNotification('initialized', {});
+    await withTimeout(loaded, 20_000, 'the load publishing every file');
+    const answers = [];
+    for (let i = 0; i < 40; ++i) {
+      const uri = uriOf(path.join(root, `reopened-${i}.lua`));
+      connection.sendNotification('textDocument/didOpen', {
+        textDocument: { uri, languageId: 'lua', version: 1, text: `local unused_${i} = 1\n` },
+      });
+      answers.push(request(connection, 'textDocument/diagnostic', { textDocument: { uri } }));
+    }
+    for (const [i, answer] of (await Promise.all(answers)).entries())
+      assert.deepEqual(answer.items.map((d) => d.code), ['unused-local'], `reopened-${i}.lua`);
+    assert.equal(await request(connection, 'shutdown'), null);
+    await connection.sendNotification('exit');
+    assert.deepEqual(await waitForExit(server), { code: 0, signal: null });
+  } finally {
+    connection.dispose();
+  }
 });
 
 test('stdin closing ends the server, background load or not', { timeout }, async () => {
