@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Fuzzes the protocol codec, the Lua parser and the workspace's text parsers (file: URIs,
-# .gitignore): builds the libFuzzer targets (tests/fuzz/) with clang in build-fuzz/, then runs
+# Fuzzes the protocol codec, the Lua parser, the workspace's text parsers (file: URIs,
+# .gitignore) and the debug agent's framing: builds the libFuzzer targets (tests/fuzz/) with clang in build-fuzz/, then runs
 # each for SECONDS (default 30) on a copy of its seed corpus in a temporary directory, so the
 # repository's corpus is never written. Exits 1 if any target crashes;
 # the input that did it is kept in build-fuzz/fuzz-artifacts/.
@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 seconds=${1:-30}
-targets=(frame_fuzz jsonrpc_fuzz dap_fuzz lua_parse_fuzz workspace_fuzz)
+targets=(frame_fuzz jsonrpc_fuzz dap_fuzz lua_parse_fuzz workspace_fuzz agent_wire_fuzz)
 
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DMOONRING_FUZZ=ON -DMOONRING_TESTS=OFF -DMOONRING_BENCH=OFF >/dev/null
