@@ -3,7 +3,7 @@
 // exception breakpoints with exceptionInfo, threads with coroutines, stackTrace paging, scopes,
 // variables (tables, metatables, escaped strings), evaluate, setVariable, setExpression, stepIn,
 // stepOut, loadedSources. Lines are found by their tags in fixtures/dap/features.lua.
-// Run: MOONRING_BIN=build-dap/app/moonring node --test tests/node/dap_features.test.mjs
+// Run: MOONRING_BIN=build-asan/app/moonring node --test tests/node/dap_features.test.mjs
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import net from 'node:net';

@@ -4,7 +4,7 @@
 // configurationDone). Fixture lines are found by their tags (`-- @bp1`), never by number.
 // Needs the agent in the same build; without it (`moonring run --debug-connect` never connects)
 // every test here is skipped and says so.
-// Run: MOONRING_BIN=build-dap/app/moonring node --test tests/node/dap_launch.test.mjs
+// Run: MOONRING_BIN=build-asan/app/moonring node --test tests/node/dap_launch.test.mjs
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';

@@ -5,7 +5,7 @@
 // sending garbage, the editor vanishing). The agent here is a small DAP peer on loopback that
 // follows docs/debugger.md and records what it receives; tests with the real agent inside
 // `moonring run` are in dap_launch.test.mjs.
-// Run: MOONRING_BIN=build-dap/app/moonring node --test tests/node/dap_session.test.mjs
+// Run: MOONRING_BIN=build-asan/app/moonring node --test tests/node/dap_session.test.mjs
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, test } from 'node:test';

@@ -1,7 +1,7 @@
 // One analysis, two front ends: `moonring check --format json` and the diagnostics `moonring lsp`
 // publishes agree, file by file, on the fixture workspace and on a real corpus (nmap's NSE
 // library, /usr/share/nmap/nselib, when installed; skipped otherwise).
-// Run: MOONRING_BIN=build-lsp/app/moonring node --test tests/node/lsp_check_agreement.test.mjs
+// Run: MOONRING_BIN=build-asan/app/moonring node --test tests/node/lsp_check_agreement.test.mjs
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';

@@ -1,7 +1,7 @@
 // `moonring lsp`'s configuration across a multi-root workspace: every folder's .luarc.json
 // applies (not only the first folder's), and where a .luarc.json and the client's `Lua` section
 // both set a key, the file wins (LuaLS's order: VS Code sends its contributed defaults).
-// Run: MOONRING_BIN=build-lsp2/app/moonring node --test tests/node/lsp_config.test.mjs
+// Run: MOONRING_BIN=build-asan/app/moonring node --test tests/node/lsp_config.test.mjs
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, test } from 'node:test';

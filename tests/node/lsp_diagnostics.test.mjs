@@ -2,7 +2,7 @@
 // workspace loaded and every file's diagnostics published (empty for a clean file), incremental
 // sync, cross-file re-analysis, pulled diagnostics, configuration without a restart, progress,
 // cancellation and bad input. Positions come from `--[[@name]]` markers in the fixtures.
-// Run: MOONRING_BIN=build-lsp/app/moonring node --test tests/node/lsp_diagnostics.test.mjs
+// Run: MOONRING_BIN=build-asan/app/moonring node --test tests/node/lsp_diagnostics.test.mjs
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';

@@ -3,7 +3,7 @@
 // (with and without the declaration), documentHighlight kinds, prepareRename and rename across
 // files (refusals as errors), completion with resolve and snippets only for clients that take
 // them, signatureHelp, hierarchical documentSymbol.
-// Run: MOONRING_BIN=build-lsp2/app/moonring node --test tests/node/lsp_features.test.mjs
+// Run: MOONRING_BIN=build-asan/app/moonring node --test tests/node/lsp_features.test.mjs
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';

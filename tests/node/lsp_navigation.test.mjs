@@ -1,7 +1,7 @@
 // `moonring lsp`'s hover and go to definition on an open document of the fixture workspace,
 // with positions from `--[[@name]]` markers; positions outside the document and documents that
 // that do not exist get clear errors, and the server keeps serving.
-// Run: MOONRING_BIN=build-lsp/app/moonring node --test tests/node/lsp_navigation.test.mjs
+// Run: MOONRING_BIN=build-asan/app/moonring node --test tests/node/lsp_navigation.test.mjs
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';

@@ -2,7 +2,7 @@
 // from the text): workspace/symbol, foldingRange, selectionRange, documentLink, inlayHint,
 // semanticTokens (full, range, and a delta that rebuilds the new full result), and codeAction
 // quick fixes from an unused-local diagnostic.
-// Run: MOONRING_BIN=build-lsp2/app/moonring node --test tests/node/lsp_views.test.mjs
+// Run: MOONRING_BIN=build-asan/app/moonring node --test tests/node/lsp_views.test.mjs
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
