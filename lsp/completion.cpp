@@ -3,6 +3,7 @@
 // again there for that item's documentation. Snippets only for clients that take them.
 #include <nlohmann/json.hpp>
 
+#include "lsp/kinds.hpp"
 #include "lsp/language.hpp"
 #include "protocol/jsonrpc/message.hpp"
 #include "runtime/io_op.hpp"
@@ -12,29 +13,6 @@ namespace {
 
 using jsonrpc::Reply;
 using nlohmann::json;
-
-int item_kind(service::CompletionKind kind) {
-  using K = service::CompletionKind;
-  switch (kind) {
-    case K::local:
-    case K::parameter:
-    case K::global:
-      return 6;  // Variable
-    case K::function:
-      return 3;
-    case K::field:
-      return 5;
-    case K::method:
-      return 2;
-    case K::module:
-      return 9;
-    case K::keyword:
-      return 14;
-    case K::snippet:
-      return 15;
-  }
-  return 1;
-}
 
 }  // namespace
 
@@ -60,7 +38,7 @@ Task<Reply> Language::completion(const jsonrpc::Message& m) {
     first = false;
     out += "{\"label\":";
     jsonrpc::append_json_string(out, item.label);
-    out += ",\"kind\":" + std::to_string(item_kind(item.kind));
+    out += ",\"kind\":" + std::to_string(completion_item_kind(item.kind));
     if (!item.detail.empty()) {
       out += ",\"detail\":";
       jsonrpc::append_json_string(out, item.detail);

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <system_error>
 
+#include "lsp/kinds.hpp"
 #include "lsp/language.hpp"
 #include "protocol/jsonrpc/message.hpp"
 #include "runtime/blocking_pool.hpp"
@@ -52,24 +53,6 @@ std::uint32_t utf16_units(std::string_view text, std::uint32_t bytes) {
     units += c >= 0xF0 ? 2 : 1;
   }
   return units;
-}
-
-int symbol_kind(service::OutlineKind kind) {
-  switch (kind) {
-    case service::OutlineKind::function:
-      return 12;
-    case service::OutlineKind::method:
-      return 6;
-    case service::OutlineKind::variable:
-      return 13;
-    case service::OutlineKind::constant:
-      return 14;
-    case service::OutlineKind::field:
-      return 8;
-    case service::OutlineKind::module:
-      return 2;
-  }
-  return 13;
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "lsp/kinds.hpp"
 #include "lsp/language.hpp"
 #include "protocol/jsonrpc/message.hpp"
 #include "runtime/io_op.hpp"
@@ -40,24 +41,6 @@ std::optional<Range> range_of(const json& j) {
 Reply missing(const char* method, const char* what) {
   return Reply::fail(jsonrpc::code::invalid_params,
                      std::string(method) + ": missing or malformed '" + what + "'");
-}
-
-int symbol_kind(service::OutlineKind kind) {
-  switch (kind) {
-    case service::OutlineKind::function:
-      return 12;
-    case service::OutlineKind::method:
-      return 6;
-    case service::OutlineKind::variable:
-      return 13;
-    case service::OutlineKind::constant:
-      return 14;
-    case service::OutlineKind::field:
-      return 8;
-    case service::OutlineKind::module:
-      return 2;
-  }
-  return 13;
 }
 
 void append_numbers(std::string& out, const std::vector<std::uint32_t>& data, std::size_t from,
