@@ -470,8 +470,10 @@ int main(int argc, char** argv) {
   }
   if (only == "share") {
     // The loader against its ceiling, alternating passes in one process: the steadiest figure
-    // for comparing two builds of the loader on a shared machine.
-    std::vector<double> shares;
+    // for comparing two builds of the loader on a shared machine. `handoff` in the same passes
+    // tells what a consumer on another thread costs by itself (no slots, queues or budget): the
+    // part of the gap that is not the loader's own machinery.
+    std::vector<double> shares, handoff_shares;
     for (int r = 0; r < runs; ++r) {
       prepare(small, 1);
       auto start = Clock::now();
@@ -480,9 +482,15 @@ int main(int argc, char** argv) {
       start = Clock::now();
       kernel_only(small);
       double ceiling_s = std::chrono::duration<double>(Clock::now() - start).count();
+      start = Clock::now();
+      kernel_handoff(small);
+      double handoff_s = std::chrono::duration<double>(Clock::now() - start).count();
       shares.push_back(ceiling_s / loader_s);
+      handoff_shares.push_back(ceiling_s / handoff_s);
     }
     std::printf("loader at %.3f of the kernel-only ceiling (median of %d)\n", median(shares), runs);
+    std::printf("handoff at %.3f of it: the ceiling with its consumer on another thread\n",
+                median(handoff_shares));
     return 0;
   }
   if (!only.empty()) {

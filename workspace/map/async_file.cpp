@@ -103,7 +103,8 @@ bool AsyncFile::GetAwaiter::await_suspend(std::coroutine_handle<> h) {
         w, w | FileSlot::kAwaiters, std::memory_order_acq_rel, std::memory_order_acquire));
     if (token.cancelled()) {
       if (!slot_->cancelled)
-        slot_->cancelled.emplace(runtime_error(RuntimeErrc::cancelled, "wait for " + slot_->path));
+        slot_->cancelled = std::make_unique<Result<FileContent>>(
+            runtime_error(RuntimeErrc::cancelled, "wait for " + slot_->path));
       cancelled_ = true;
       return false;
     }
@@ -135,7 +136,8 @@ void AsyncFile::GetAwaiter::cancel_requested(void* self) {
     if (it == slot.waiters.end()) return;
     slot.waiters.erase(it);
     if (!slot.cancelled)
-      slot.cancelled.emplace(runtime_error(RuntimeErrc::cancelled, "wait for " + slot.path));
+      slot.cancelled = std::make_unique<Result<FileContent>>(
+          runtime_error(RuntimeErrc::cancelled, "wait for " + slot.path));
   }
   a->cancelled_ = true;
   a->core_->external_finished();

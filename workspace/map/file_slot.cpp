@@ -6,15 +6,15 @@
 namespace moonring {
 namespace {
 
-// The cells follow the block's header in the same allocation.
+// The cells follow the block's header in the same allocation, each on its own cache lines.
 constexpr std::size_t kCellsOffset =
     (sizeof(SlotBlock) + alignof(SlotCell) - 1) / alignof(SlotCell) * alignof(SlotCell);
+constexpr std::align_val_t kBlockAlign{alignof(SlotCell)};
 
 }  // namespace
 
 SlotBlock* SlotBlock::make(std::size_t capacity, std::shared_ptr<MemoryBudget> budget) {
-  static_assert(alignof(SlotCell) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__);
-  void* memory = ::operator new(kCellsOffset + capacity * sizeof(SlotCell));
+  void* memory = ::operator new(kCellsOffset + capacity * sizeof(SlotCell), kBlockAlign);
   return new (memory) SlotBlock(capacity, std::move(budget));
 }
 
@@ -32,8 +32,9 @@ SlotCell* SlotBlock::add(std::string path, std::size_t size_hint) {
 
 void SlotBlock::drop() {
   if (refs_.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+  std::size_t bytes = kCellsOffset + capacity_ * sizeof(SlotCell);
   this->~SlotBlock();
-  ::operator delete(this);
+  ::operator delete(this, bytes, kBlockAlign);
 }
 
 // Every slot is gone by now (each held a reference): only the cells are left.

@@ -64,8 +64,9 @@ struct FileSlot {
   };
   std::vector<Waiter> waiters;
   // What a get() whose task was cancelled while it waited sees ("wait for PATH: cancelled"):
-  // made by the first such get(), never changed afterwards.
-  std::optional<Result<FileContent>> cancelled;
+  // made by the first such get(), never changed afterwards. Behind a pointer: it is rare, and
+  // inline it made every slot a third larger (see SlotCell).
+  std::unique_ptr<Result<FileContent>> cancelled;
 
   // From the worker: stores the result, wakes wait() and resumes get() on each awaiting core.
   void complete(Result<FileContent> r, uint64_t seq);
@@ -79,8 +80,11 @@ struct FileSlot {
 };
 
 // A slot's place in its block. The count outlives the slot it counts: a queue may still ask
-// a dead slot's count (SlotRef::try_lock) as long as the block is there.
-struct SlotCell {
+// a dead slot's count (SlotRef::try_lock) as long as the block is there. A cell is four whole
+// cache lines: a file's slot moves from the consumer that makes it (load_many) to a worker and
+// back, and every line it spans is a transfer between CPUs (bench/load: six lines per file
+// before, with neighbouring slots sharing the ones at their ends).
+struct alignas(64) SlotCell {
   SlotCell() {}                   // the slot is made by SlotBlock::add
   ~SlotCell() {}                  // and destroyed by its last SlotRef
   std::atomic<uint32_t> refs{1};  // 0: the slot is gone for good
@@ -88,6 +92,7 @@ struct SlotCell {
     FileSlot slot;
   };
 };
+static_assert(sizeof(SlotCell) <= 4 * 64, "a slot spans at most four cache lines");
 
 // Owns up to `capacity` cells. Counted references: its maker's (the loader's: its queues and
 // path index point into the block) and one per live slot; the last one frees the block.

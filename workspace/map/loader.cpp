@@ -81,7 +81,7 @@ std::vector<AsyncFile> Loader::load_many(std::vector<LoadRequest> requests) {
   constexpr std::size_t kChunk = 2048;
   for (std::size_t begin = 0; begin < requests.size(); begin += kChunk) {
     std::size_t end = std::min(requests.size(), begin + kChunk);
-    // One allocation per 128 slots (43 KB: malloc reuses them; blocks of a whole chunk were
+    // One allocation per 128 slots (33 KB: malloc reuses them; blocks of a whole chunk were
     // mmapped and trimmed back, 3,000 page faults per bench/load pass); the loader keeps the
     // blocks while they are queued.
     constexpr std::size_t kBlockSlots = 128;
