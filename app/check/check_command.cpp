@@ -402,9 +402,12 @@ int check_command(int argc, const char* const* argv, int first) {
   write_report(args.format, reports, totals);
 
   if (io_error) return 2;
-  for (const lua::FileReport& report : reports)
+  for (const lua::FileReport& report : reports) {
     for (const lua::ReportedDiagnostic& r : report.diagnostics)
       if (r.diagnostic.severity <= args.fail_on) return 1;
+    for (const lua::UndefinedGlobalRead& read : report.undefined_globals)
+      if (read.severity <= args.fail_on) return 1;
+  }
   return 0;
 }
 

@@ -28,7 +28,7 @@ void write_json(std::FILE* out, std::span<const lua::FileReport> reports) {
   std::string file;     // the report's path as a JSON string, escaped once per file
   std::string scratch;  // a message built for printing (lua::message)
   for (const lua::FileReport& report : reports) {
-    if (!report.load_error && report.diagnostics.empty()) continue;
+    if (!report.load_error && report.diagnostic_count() == 0) continue;
     file.clear();
     jsonrpc::append_json_string(file, report.path);
     if (report.load_error) {
@@ -41,7 +41,7 @@ void write_json(std::FILE* out, std::span<const lua::FileReport> reports) {
       o << '}';
       continue;
     }
-    for (const lua::ReportedDiagnostic& r : report.diagnostics) {
+    lua::for_each_diagnostic(report, [&](const lua::ReportedDiagnostic& r) {
       const lua::Diagnostic& d = r.diagnostic;
       entry(o, first, file);
       o << ",\"range\":{\"start\":";
@@ -52,7 +52,7 @@ void write_json(std::FILE* out, std::span<const lua::FileReport> reports) {
         << lua::code_name(d.code) << "\",\"message\":";
       o.json_string(lua::message(report, r, scratch));
       o << '}';
-    }
+    });
   }
   o << (first ? "]\n" : "\n]\n");
 }

@@ -116,7 +116,7 @@ void write_sarif(std::FILE* out, std::span<const lua::FileReport> reports) {
   o << "\"results\":[";
   bool first = true;
   for (const lua::FileReport& report : reports) {
-    if (!report.load_error && report.diagnostics.empty()) continue;
+    if (!report.load_error && report.diagnostic_count() == 0) continue;
     location = artifact(report.path);
     if (report.load_error) {
       o << (first ? "\n" : ",\n");
@@ -124,7 +124,7 @@ void write_sarif(std::FILE* out, std::span<const lua::FileReport> reports) {
       not_checked(o, location, not_checked_reason(report), true);
       continue;
     }
-    for (const lua::ReportedDiagnostic& r : report.diagnostics) {
+    lua::for_each_diagnostic(report, [&](const lua::ReportedDiagnostic& r) {
       const lua::Diagnostic& d = r.diagnostic;
       o << (first ? "\n" : ",\n");
       first = false;
@@ -137,7 +137,7 @@ void write_sarif(std::FILE* out, std::span<const lua::FileReport> reports) {
         << ",\"startColumn\":" << std::uint64_t{r.start_utf16 + 1u}
         << ",\"endLine\":" << std::uint64_t{d.end.line}
         << ",\"endColumn\":" << std::uint64_t{r.end_utf16 + 1u} << "}}}]}";
-    }
+    });
   }
   o << (first ? "]\n}]\n}\n" : "\n]\n}]\n}\n");
 }

@@ -21,8 +21,8 @@ CheckTotals count(std::span<const lua::FileReport> reports) {
       continue;
     }
     ++totals.files;
-    for (const lua::ReportedDiagnostic& r : report.diagnostics) {
-      switch (r.diagnostic.severity) {
+    const auto add = [&totals](lua::Severity severity) {
+      switch (severity) {
         case lua::Severity::Error:
           ++totals.errors;
           break;
@@ -33,7 +33,9 @@ CheckTotals count(std::span<const lua::FileReport> reports) {
           ++totals.others;
           break;
       }
-    }
+    };
+    for (const lua::ReportedDiagnostic& r : report.diagnostics) add(r.diagnostic.severity);
+    for (const lua::UndefinedGlobalRead& read : report.undefined_globals) add(read.severity);
   }
   return totals;
 }
@@ -77,18 +79,18 @@ void write_text(std::FILE* out, std::span<const lua::FileReport> reports,
       o << " [" << kNotCheckedCode << "]\n";
       continue;
     }
-    if (report.diagnostics.empty()) continue;
+    if (report.diagnostic_count() == 0) continue;
     ++files_with_findings;
     path.clear();
     append_terminal_text(path, report.path);
     tails.assign(report.subjects.size(), Tail{});
-    for (const lua::ReportedDiagnostic& r : report.diagnostics) {
+    lua::for_each_diagnostic(report, [&](const lua::ReportedDiagnostic& r) {
       const lua::Diagnostic& d = r.diagnostic;
       o << path << ':' << std::uint64_t{d.start.line} << ':' << std::uint64_t{d.start.column};
       if (r.subject == lua::kNoSubject) {
         build_tail(report, r, tail);
         o << tail;
-        continue;
+        return;
       }
       Tail& cached = tails[r.subject];
       if (cached.text.empty() || cached.severity != d.severity) {
@@ -96,7 +98,7 @@ void write_text(std::FILE* out, std::span<const lua::FileReport> reports,
         cached.severity = d.severity;
       }
       o << cached.text;
-    }
+    });
   }
   std::string summary = plural(totals.errors, "error") + ", " + plural(totals.warnings, "warning");
   if (totals.others != 0) summary += ", " + plural(totals.others, "note");

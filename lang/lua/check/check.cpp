@@ -20,6 +20,12 @@ FileAnalysis analyze_view(std::string_view source, LuaVersion version) {
   return file;
 }
 
+FileAnalysis analyze_view_for_check(std::string_view source, LuaVersion version) {
+  FileAnalysis file{parse_view(source, version), {}};
+  file.binding = bind(file.parsed.tree, NameRefs::Skip);
+  return file;
+}
+
 void add_assigned_globals(const FileAnalysis& file, GlobalSet& into) {
   for (const GlobalAccess& g : file.binding.globals)
     if (g.kind == AccessKind::Set) into.add(global_name(file.parsed.tree, g));
@@ -37,6 +43,14 @@ void RuleContext::report(DiagnosticCode code, Range range, std::string message) 
   d.end = tree.position(range.end);
   d.message = std::move(message);
   out.push_back(std::move(d));
+}
+
+void RuleContext::report(DiagnosticCode code, Range range, std::string message, Range at,
+                         std::string related) const {
+  if (!enabled(code)) return;
+  report(code, range, std::move(message));
+  out.back().related =
+      Diagnostic::Related{at, tree.position(at.start), tree.position(at.end), std::move(related)};
 }
 
 bool is_ignored_name(std::string_view name) {
@@ -68,7 +82,9 @@ void run_rules(const rules::RuleContext& cx, const FileAnalysis& file, bool unde
   rules::unreachable_code(cx);
   rules::duplicate_keys(cx);
   rules::redundant_values(cx);
-  std::stable_sort(cx.out.begin(), cx.out.end(), diagnostic_order);
+  // Often sorted already (one rule finding everything); the sort's buffer is a copy of them all.
+  if (!std::is_sorted(cx.out.begin(), cx.out.end(), diagnostic_order))
+    std::stable_sort(cx.out.begin(), cx.out.end(), diagnostic_order);
 }
 
 }  // namespace
@@ -84,8 +100,19 @@ DeferredCheck check_deferred(const FileAnalysis& file, const CheckOptions& optio
   DeferredCheck deferred;
   const rules::RuleContext cx{file.parsed.tree, file.binding, options, deferred.diagnostics};
   run_rules(cx, file, false);
-  deferred.global_reads = rules::undefined_global_candidates(cx);
+  deferred.global_reads.reserve(file.binding.globals.size());
+  rules::undefined_global_candidates(
+      cx, [&deferred](const PendingGlobalRead& read) { deferred.global_reads.push_back(read); });
   return deferred;
+}
+
+std::vector<Diagnostic> check_deferred(const FileAnalysis& file, const CheckOptions& options,
+                                       const std::function<void(const PendingGlobalRead&)>& visit) {
+  std::vector<Diagnostic> out;
+  const rules::RuleContext cx{file.parsed.tree, file.binding, options, out};
+  run_rules(cx, file, false);
+  rules::undefined_global_candidates(cx, visit);
+  return out;
 }
 
 }  // namespace moonring::lua

@@ -25,6 +25,8 @@ struct FileAnalysis {
 FileAnalysis analyze(std::string_view source, LuaVersion version);
 // The same on a tree that views `source` (parse_view): `source` must outlive the analysis.
 FileAnalysis analyze_view(std::string_view source, LuaVersion version);
+// analyze_view for the checker alone: the binding has no refs (no rule reads them).
+FileAnalysis analyze_view_for_check(std::string_view source, LuaVersion version);
 
 // A set of global names (owning its strings) with lookup by string_view.
 class GlobalSet {
@@ -80,6 +82,7 @@ struct PendingGlobalRead {
   Range range;  // the name
   LineCol start;
   LineCol end;
+  NameId name_id = kNoNode;  // `name`'s id in the tree; kNoNode for an _ENV["x"] key
 };
 Diagnostic undefined_global_diagnostic(const PendingGlobalRead& read);
 // Sets `out` to "undefined global 'NAME'" (its capacity reused: reports build a million).
@@ -89,5 +92,9 @@ struct DeferredCheck {
   std::vector<PendingGlobalRead> global_reads;
 };
 DeferredCheck check_deferred(const FileAnalysis& file, const CheckOptions& options);
+// The same without a vector of the candidates: each is handed to `visit` as it is found, in
+// source order (a file can have a million; a workspace check stores them compactly).
+std::vector<Diagnostic> check_deferred(const FileAnalysis& file, const CheckOptions& options,
+                                       const std::function<void(const PendingGlobalRead&)>& visit);
 
 }  // namespace moonring::lua

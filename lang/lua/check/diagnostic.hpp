@@ -40,6 +40,14 @@ struct Diagnostic {
   LineCol start;  // 1-based line, 1-based byte column
   LineCol end;
   std::string message;
+  // The other place the message names (the shadowed declaration, the first of equal keys).
+  struct Related {
+    Range range;
+    LineCol start;
+    LineCol end;
+    std::string message;
+  };
+  std::optional<Related> related;
 };
 
 // Which codes are reported and how severe each is (configuration fills this in).

@@ -133,7 +133,8 @@ void duplicate_keys(const RuleContext& cx) {
       std::string message = "duplicate key " + describe(t, keys[i]) +
                             " in table constructor (first on line " +
                             std::to_string(cx.line(t.range(keys[first].at).start)) + ")";
-      cx.report(DiagnosticCode::DuplicateKey, t.range(keys[i].at), std::move(message));
+      cx.report(DiagnosticCode::DuplicateKey, t.range(keys[i].at), std::move(message),
+                t.range(keys[first].at), "the first " + describe(t, keys[first]) + " key");
     }
   }
 }

@@ -1,6 +1,7 @@
 // The rules of the checker, one per file, each adding its diagnostics through a RuleContext.
 #pragma once
 
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -17,14 +18,19 @@ struct RuleContext {
 
   bool enabled(DiagnosticCode code) const { return options.policy.is_enabled(code); }
   void report(DiagnosticCode code, Range range, std::string message) const;
+  // The same, naming another place of the file (`related` says what is there).
+  void report(DiagnosticCode code, Range range, std::string message, Range at,
+              std::string related) const;
   std::uint32_t line(std::uint32_t offset) const { return tree.position(offset).line; }
 };
 
 // syntax-error and goto-error from the parser's errors (assign-to-const comes from the binder).
 void parse_errors(const RuleContext& cx, std::span<const SyntaxError> errors);
 void undefined_globals(const RuleContext& cx);
-// The global reads undefined-global will judge: neither known nor assigned in the file.
-std::vector<PendingGlobalRead> undefined_global_candidates(const RuleContext& cx);
+// The global reads undefined-global will judge: neither known nor assigned in the file, each
+// handed to `visit` in source order.
+void undefined_global_candidates(const RuleContext& cx,
+                                 const std::function<void(const PendingGlobalRead&)>& visit);
 
 void unused_variables(const RuleContext& cx);  // unused-local, unused-arg, unused-loop-var
 void shadowing(const RuleContext& cx);

@@ -51,7 +51,8 @@ void shadowing(const RuleContext& cx) {
     }
     message += name;
     message += "' on line " + std::to_string(cx.line(outer.decl.start));
-    cx.report(DiagnosticCode::Shadowing, local.decl, std::move(message));
+    cx.report(DiagnosticCode::Shadowing, local.decl, std::move(message), outer.decl,
+              "'" + std::string(name) + "' is declared here");
   }
 }
 

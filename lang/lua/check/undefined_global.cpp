@@ -23,10 +23,9 @@ Diagnostic undefined_global_diagnostic(const PendingGlobalRead& read) {
 
 namespace rules {
 
-std::vector<PendingGlobalRead> undefined_global_candidates(const RuleContext& cx) {
-  std::vector<PendingGlobalRead> reads;
-  if (!cx.enabled(DiagnosticCode::UndefinedGlobal)) return reads;
-  reads.reserve(cx.binding.globals.size());
+void undefined_global_candidates(const RuleContext& cx,
+                                 const std::function<void(const PendingGlobalRead&)>& visit) {
+  if (!cx.enabled(DiagnosticCode::UndefinedGlobal)) return;
   GlobalSet own;
   for (const GlobalAccess& g : cx.binding.globals)
     if (g.kind == AccessKind::Set) own.add(global_name(cx.tree, g));
@@ -44,8 +43,10 @@ std::vector<PendingGlobalRead> undefined_global_candidates(const RuleContext& cx
     if (g.kind != AccessKind::Get) continue;
     const std::string_view name = global_name(cx.tree, g);
     Verdict verdict;
+    NameId id = kNoNode;
     if (cx.tree.kind(g.node) == NodeKind::Name) {
-      Verdict& known = verdicts[cx.tree.name_id(g.node)];
+      id = cx.tree.name_id(g.node);
+      Verdict& known = verdicts[id];
       if (known == kUnjudged) known = judge(name);
       verdict = known;
     } else {
@@ -53,9 +54,8 @@ std::vector<PendingGlobalRead> undefined_global_candidates(const RuleContext& cx
     }
     if (verdict == kDefined) continue;
     const LineCol start = lines.position(g.range.start);
-    reads.push_back({name, severity, g.range, start, lines.position(g.range.end)});
+    visit({name, severity, g.range, start, lines.position(g.range.end), id});
   }
-  return reads;
 }
 
 void undefined_globals(const RuleContext& cx) {
@@ -73,9 +73,12 @@ void undefined_globals(const RuleContext& cx) {
     std::string_view name = global_name(cx.tree, g);
     if (cx.options.is_known_global && cx.options.is_known_global(name)) continue;
     if (assigned->contains(name)) continue;
-    const PendingGlobalRead read{
-        name, cx.options.policy.severity_of(DiagnosticCode::UndefinedGlobal), g.range,
-        cx.tree.position(g.range.start), cx.tree.position(g.range.end)};
+    const PendingGlobalRead read{name,
+                                 cx.options.policy.severity_of(DiagnosticCode::UndefinedGlobal),
+                                 g.range,
+                                 cx.tree.position(g.range.start),
+                                 cx.tree.position(g.range.end),
+                                 kNoNode};
     cx.out.push_back(undefined_global_diagnostic(read));
   }
 }

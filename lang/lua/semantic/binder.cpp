@@ -10,7 +10,8 @@ namespace {
 
 class Binder {
  public:
-  Binder(const Tree& tree, FileBinding& out) : t_(tree), out_(out) {
+  Binder(const Tree& tree, FileBinding& out, bool record_refs)
+      : t_(tree), out_(out), record_refs_(record_refs) {
     env_mode_ = tree.version() != LuaVersion::Lua51 && tree.version() != LuaVersion::LuaJIT;
     env_name_ = tree.names().find("_ENV");
     self_name_ = tree.names().find("self");
@@ -116,7 +117,7 @@ class Binder {
       ref.target = RefTarget::Global;
       out_.globals.push_back({name, write ? AccessKind::Set : AccessKind::Get, ref.range});
     }
-    out_.refs.push_back(ref);
+    if (record_refs_) out_.refs.push_back(ref);
     return ref.target;
   }
 
@@ -378,6 +379,7 @@ class Binder {
 
   const Tree& t_;
   FileBinding& out_;
+  bool record_refs_ = true;
   bool env_mode_ = true;
   NameId env_name_ = kNoNode;
   NameId self_name_ = kNoNode;
@@ -392,8 +394,9 @@ class Binder {
 
 }  // namespace
 
-FileBinding bind(const Tree& tree) {
+FileBinding bind(const Tree& tree, NameRefs refs) {
   FileBinding out;
+  const bool record_refs = refs == NameRefs::Record;
   // A large tree's vectors are mapped pages of their own, whose untouched part costs address
   // space only: reserved for the densest code (a local per 3 nodes in `local function f(a, b)`,
   // a global read per 2 in `a + a + ...`), they never grow by copying. A small tree's come from
@@ -401,13 +404,13 @@ FileBinding bind(const Tree& tree) {
   const std::size_t nodes = tree.node_count();
   if (nodes * sizeof(Node) >= (std::size_t{1} << 20)) {
     out.locals.reserve(nodes / 3);
-    out.refs.reserve(nodes / 2);
+    if (record_refs) out.refs.reserve(nodes / 2);
     out.globals.reserve(nodes / 2);
   } else {
     out.locals.reserve(nodes / 16);
-    out.refs.reserve(nodes / 4);
+    if (record_refs) out.refs.reserve(nodes / 4);
   }
-  Binder(tree, out).run();
+  Binder(tree, out, record_refs).run();
   // Declarations come mostly in source order (not always: `local f = function (x) ... end`
   // declares x before f), so the sort is often skipped.
   out.locals_by_decl.resize(out.locals.size());

@@ -25,21 +25,23 @@ enum class LocalKind : std::uint8_t {
   Implicit,       // Lua 5.1: `arg`, the table of the varargs, in every `function (...)`
 };
 
+// 40 bytes (the one-byte fields together): a file can declare millions.
 struct LocalInfo {
   NameId name = 0;
   Range decl;  // the declaring name (for Self: the method name after `:`)
   LocalKind kind = LocalKind::Local;
   LocalAttrib attrib = LocalAttrib::None;
+  bool captured = false;    // referenced from a nested function (an upvalue there)
   ScopeId scope = 0;        // the block that holds it (params share the function body's scope)
   FunctionId function = 0;  // the function that declares it
   std::uint32_t reads = 0;  // reads, not counting a local function calling itself from its body
   std::uint32_t self_reads = 0;  // LocalFunction: reads from inside its own body (recursion)
   std::uint32_t writes = 0;      // assignments after the declaration
-  bool captured = false;         // referenced from a nested function (an upvalue there)
   // The local of the same name that was visible where this one was declared (kNoLocal if none):
   // what this declaration shadows.
   LocalId shadows = kNoLocal;
 };
+static_assert(sizeof(LocalInfo) == 40);
 
 // What a Name used as a variable means.
 enum class RefTarget : std::uint8_t {

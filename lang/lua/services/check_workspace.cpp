@@ -13,19 +13,6 @@
 namespace moonring::lua {
 namespace {
 
-// An undefined-global candidate kept for phase 3: positions ready for the report, the name
-// interned in its shard, no message (most candidates of a workspace are assigned somewhere).
-struct PendingRead {
-  std::uint32_t index = 0;  // the file, in the caller's order
-  std::uint32_t name = 0;   // in Shard::names
-  Range range;
-  LineCol start;
-  LineCol end;
-  std::uint32_t start_utf16 = 0;
-  std::uint32_t end_utf16 = 0;
-  Severity severity = Severity::Warning;
-};
-
 // The global names of a shard's pending reads, each once: phase 3 looks each name up once.
 class NameIds {
  public:
@@ -48,16 +35,46 @@ class NameIds {
   std::vector<const std::string*> names_;  // by id: the map's keys (nodes do not move)
 };
 
-// What one core keeps between the phases: the globals its files assign and the reads that
-// undefined-global will judge. Touched by that core only while a phase runs; the coordinator
-// reads it between phases.
+// What one core keeps between the phases: the globals its files assign and its files' reports,
+// whose undefined_globals hold the candidates that phase 3 judges (their `subject` an id in
+// `names` until then). Touched by that core only while a phase runs; the coordinator reads it
+// between phases.
 struct Shard {
   GlobalSet assigned;
   NameIds names;
-  std::vector<PendingRead> pending;  // a file's reads together, in source order
   std::vector<std::pair<std::size_t, FileReport>> reports;  // (file index, its report)
-  FileCheck scratch;  // one file's phase 1, its storage reused
+  FileCheck scratch;                    // one file's phase 1, its storage reused
+  std::vector<std::uint32_t> name_ids;  // per NameId of the file's tree: its id in `names`
 };
+
+constexpr std::uint32_t kNoId = 0xFFFFFFFFu;
+
+// Phase 1's undefined-global candidates of one file, stored compactly in its report; the name is
+// interned once per name of the file's tree, not once per read.
+void keep_candidates(Shard& shard, const FileAnalysis& analysis,
+                     const WorkspaceCheckOptions& options, bool inline_options,
+                     FileReport& report) {
+  const std::size_t globals = analysis.binding.globals.size();
+  // A large file's vector is mapped pages whose untouched part costs address space only: room
+  // for every global access, so that it never grows by copying. A small file's grows.
+  if (globals * sizeof(UndefinedGlobalRead) >= (std::size_t{1} << 20))
+    report.undefined_globals.reserve(globals);
+  shard.name_ids.assign(analysis.parsed.tree.names().size(), kNoId);
+  check_file(
+      analysis, options, inline_options, shard.scratch,
+      [&shard, &report](const CandidateRead& read, NameId id) {
+        std::uint32_t name;
+        if (id != kNoNode) {
+          std::uint32_t& known = shard.name_ids[id];
+          if (known == kNoId) known = shard.names.intern(read.name);
+          name = known;
+        } else {
+          name = shard.names.intern(read.name);  // _ENV["x"]: no id in the tree
+        }
+        report.undefined_globals.push_back({read.range, read.start, read.end, read.start_utf16,
+                                            read.end_utf16, name, read.severity});
+      });
+}
 
 // Shared by the cores for one run: the files to take (a core that drew small files takes more
 // of them) and, once phase 1 is over, the reports, one slot per file.
@@ -85,80 +102,57 @@ Task<void> analyse_shard(Run& run, Shard& shard) {
     if (!content) {
       report.load_error = content.error();
     } else if (report.library) {
-      add_assigned_globals(analyze_view(content->text(), options.version), shard.assigned);
+      add_assigned_globals(analyze_view_for_check(content->text(), options.version),
+                           shard.assigned);
     } else {
-      const FileAnalysis analysis = analyze_view(content->text(), options.version);
+      const FileAnalysis analysis = analyze_view_for_check(content->text(), options.version);
       add_assigned_globals(analysis, shard.assigned);
-      FileCheck& checked = shard.scratch;
-      check_file(analysis, options, base.inline_options, checked);
-      report.diagnostics = std::move(checked.diagnostics);
-      const std::size_t need = shard.pending.size() + checked.reads.size();
-      if (need > shard.pending.capacity())  // geometric: a reserve per file is quadratic
-        shard.pending.reserve(std::max(need, 2 * shard.pending.capacity()));
-      for (const CandidateRead& read : checked.reads) {
-        shard.pending.push_back({static_cast<std::uint32_t>(index), shard.names.intern(read.name),
-                                 read.range, read.start, read.end, read.start_utf16, read.end_utf16,
-                                 read.severity});
-      }
+      keep_candidates(shard, analysis, options, base.inline_options, report);
+      report.diagnostics = std::move(shard.scratch.diagnostics);
     }
     file.release();  // the loader's memory goes back now
     if (base.on_file_analysed) base.on_file_analysed();
   }
 }
 
-// Phase 3: the pending reads of names no file assigns are undefined globals. A file's reads are
-// in source order and its other diagnostics sorted already: the two runs are merged, not sorted
-// (a file of a million undefined globals spent a third of its time in that sort).
-void resolve_pending(Run& run, std::vector<Shard>& shards, const GlobalSet& assigned) {
-  std::vector<std::pair<std::size_t, std::size_t>> touched;  // (file, diagnostics before reads)
-  for (Shard& shard : shards) {
-    std::vector<bool> stands(shard.names.size());  // by name id: assigned by no file
-    for (std::uint32_t id = 0; id < stands.size(); ++id)
-      stands[id] = !assigned.contains(shard.names.name(id));
-    // Each file's reads are one run of `pending`: count them, then append them at once.
-    std::vector<std::uint32_t> subject;  // name id -> index in the file's subjects
-    for (auto from = shard.pending.begin(); from != shard.pending.end();) {
-      const std::uint32_t index = from->index;
-      auto to = from;
-      std::size_t count = 0;
-      for (; to != shard.pending.end() && to->index == index; ++to) count += stands[to->name];
-      if (count != 0) {
-        FileReport& report = run.reports[index];
-        touched.emplace_back(index, report.diagnostics.size());
-        report.diagnostics.reserve(report.diagnostics.size() + count);
-        subject.assign(stands.size(), kNoSubject);
-        for (; from != to; ++from) {
-          if (!stands[from->name]) continue;
-          std::uint32_t& s = subject[from->name];
-          if (s == kNoSubject) {
-            s = static_cast<std::uint32_t>(report.subjects.size());
-            report.subjects.push_back(shard.names.name(from->name));
-          }
-          ReportedDiagnostic& r = report.diagnostics.emplace_back();
-          r.diagnostic.code = DiagnosticCode::UndefinedGlobal;
-          r.diagnostic.severity = from->severity;
-          r.diagnostic.range = from->range;
-          r.diagnostic.start = from->start;
-          r.diagnostic.end = from->end;
-          r.start_utf16 = from->start_utf16;
-          r.end_utf16 = from->end_utf16;
-          r.subject = s;
-        }
+// Phase 3 on one core, for the files it analysed: the candidates whose name no file assigns
+// are undefined globals (kept in place, their subject now the file's own), the rest dropped.
+Task<void> resolve_shard(Shard& shard, const GlobalSet& assigned) {
+  std::vector<bool> stands(shard.names.size());  // by name id: assigned by no file
+  for (std::uint32_t id = 0; id < stands.size(); ++id)
+    stands[id] = !assigned.contains(shard.names.name(id));
+  std::vector<std::uint32_t> subject(stands.size(), kNoSubject);  // name id -> file's subject
+  std::vector<std::uint32_t> named;                               // the ids set in `subject`
+  for (auto& [index, report] : shard.reports) {
+    std::vector<UndefinedGlobalRead>& reads = report.undefined_globals;
+    std::size_t kept = 0;
+    for (UndefinedGlobalRead read : reads) {
+      if (!stands[read.subject]) continue;
+      std::uint32_t& s = subject[read.subject];
+      if (s == kNoSubject) {
+        s = static_cast<std::uint32_t>(report.subjects.size());
+        report.subjects.push_back(shard.names.name(read.subject));
+        named.push_back(read.subject);
       }
-      from = to;
+      read.subject = s;
+      reads[kept++] = read;
     }
+    for (const std::uint32_t id : named) subject[id] = kNoSubject;
+    named.clear();
+    if (kept == 0) {
+      reads = {};  // its memory back now
+      continue;
+    }
+    reads.resize(kept);
+    // In source order, which is by position but for a few expressions the binder visits
+    // out of order: a stable sort then, as diagnostic_order would order them.
+    const auto by_start = [](const UndefinedGlobalRead& a, const UndefinedGlobalRead& b) {
+      return a.range.start < b.range.start;
+    };
+    if (!std::is_sorted(reads.begin(), reads.end(), by_start))
+      std::stable_sort(reads.begin(), reads.end(), by_start);
   }
-  std::sort(touched.begin(), touched.end());  // by file (each file is in one shard, in one run)
-  const auto order = [](const ReportedDiagnostic& a, const ReportedDiagnostic& b) {
-    return diagnostic_order(a.diagnostic, b.diagnostic);
-  };
-  for (const auto& [index, before] : touched) {
-    auto& diagnostics = run.reports[index].diagnostics;
-    const auto reads = diagnostics.begin() + static_cast<std::ptrdiff_t>(before);
-    if (!std::is_sorted(reads, diagnostics.end(), order))
-      std::stable_sort(reads, diagnostics.end(), order);
-    std::inplace_merge(diagnostics.begin(), reads, diagnostics.end(), order);
-  }
+  co_return;
 }
 
 Task<void> run_phases(Runtime& runtime, Run& run) {
@@ -170,12 +164,18 @@ Task<void> run_phases(Runtime& runtime, Run& run) {
         submit_to(c, [&run, &shard = shards[c]] { return analyse_shard(run, shard); }));
   co_await when_all(std::move(analyses));
 
+  GlobalSet assigned;
+  for (const Shard& shard : shards) assigned.merge(shard.assigned);
+  // Each core judges the reads of its own files (the set is only read meanwhile).
+  std::vector<Task<void>> resolutions;
+  for (unsigned c = 0; c < cores; ++c)
+    resolutions.push_back(
+        submit_to(c, [&shard = shards[c], &assigned] { return resolve_shard(shard, assigned); }));
+  co_await when_all(std::move(resolutions));
+
   run.reports.resize(run.feed->size());
   for (Shard& shard : shards)
     for (auto& [index, report] : shard.reports) run.reports[index] = std::move(report);
-  GlobalSet assigned;
-  for (const Shard& shard : shards) assigned.merge(shard.assigned);
-  resolve_pending(run, shards, assigned);
 }
 
 }  // namespace

@@ -26,26 +26,74 @@ namespace moonring::lua {
 inline constexpr std::uint32_t kNoSubject = 0xFFFFFFFFu;
 
 // A diagnostic as reports print it: positions in both units the formats use. An undefined-global
-// found workspace-wide stores no message but its name (`subject`, an index into its FileReport's
+// found workspace-wide has no message but its name (`subject`, an index into its FileReport's
 // subjects); message() builds the text as it is printed (a file can have a million of them).
 struct ReportedDiagnostic {
   Diagnostic diagnostic;          // 1-based lines, 1-based byte columns
   std::uint32_t start_utf16 = 0;  // 0-based UTF-16 column of the start (LSP, SARIF)
   std::uint32_t end_utf16 = 0;    // 0-based UTF-16 column of the end
   std::uint32_t subject = kNoSubject;
+  std::uint32_t related_start_utf16 = 0;  // the same for diagnostic.related, when it has one
+  std::uint32_t related_end_utf16 = 0;
 };
 
 // Files pushed into the feed with this tag are library files (.luarc.json's workspace.library):
 // read for the globals they assign, which count as defined everywhere, and never diagnosed.
 inline constexpr std::uint8_t kLibraryFile = 1;
 
+// An undefined global found workspace-wide, kept compactly (a file can have a million of them,
+// and a ReportedDiagnostic is several times this size): for_each_diagnostic shows it as one.
+struct UndefinedGlobalRead {
+  Range range;
+  LineCol start;
+  LineCol end;
+  std::uint32_t start_utf16 = 0;
+  std::uint32_t end_utf16 = 0;
+  std::uint32_t subject = 0;  // its name: an index into its FileReport's subjects
+  Severity severity = Severity::Warning;
+};
+
 struct FileReport {
   std::string path;
-  bool library = false;                         // kLibraryFile: never has diagnostics
-  std::optional<Error> load_error;              // the file could not be read: no diagnostics
-  std::vector<ReportedDiagnostic> diagnostics;  // sorted by position
-  std::vector<std::string> subjects;            // the names of its undefined globals, once each
+  bool library = false;                                // kLibraryFile: never has diagnostics
+  std::optional<Error> load_error;                     // the file could not be read: no diagnostics
+  std::vector<ReportedDiagnostic> diagnostics;         // sorted by position; no undefined-global
+  std::vector<UndefinedGlobalRead> undefined_globals;  // sorted by position
+  std::vector<std::string> subjects;  // the names of its undefined globals, once each
+
+  std::size_t diagnostic_count() const { return diagnostics.size() + undefined_globals.size(); }
 };
+
+// Calls f(const ReportedDiagnostic&) for each diagnostic of `report` in diagnostic_order: its
+// `diagnostics` and its undefined globals merged (at one position, by code; equal ones in that
+// order). An undefined global is shown through one reused ReportedDiagnostic, valid during the
+// call only, with no message but its `subject` (message() builds the text).
+template <typename F>
+void for_each_diagnostic(const FileReport& report, F&& f) {
+  ReportedDiagnostic global;
+  global.diagnostic.code = DiagnosticCode::UndefinedGlobal;
+  auto next = report.diagnostics.begin();
+  const auto last = report.diagnostics.end();
+  for (const UndefinedGlobalRead& read : report.undefined_globals) {
+    // The others that order before it, or equal it (a stable merge keeps them first).
+    for (; next != last; ++next) {
+      const Diagnostic& d = next->diagnostic;
+      if (read.range.start < d.range.start ||
+          (read.range.start == d.range.start && DiagnosticCode::UndefinedGlobal < d.code))
+        break;
+      f(*next);
+    }
+    global.diagnostic.severity = read.severity;
+    global.diagnostic.range = read.range;
+    global.diagnostic.start = read.start;
+    global.diagnostic.end = read.end;
+    global.start_utf16 = read.start_utf16;
+    global.end_utf16 = read.end_utf16;
+    global.subject = read.subject;
+    f(static_cast<const ReportedDiagnostic&>(global));
+  }
+  for (; next != last; ++next) f(*next);
+}
 
 // The message of one of `report`'s diagnostics; `scratch` holds it when it is built.
 std::string_view message(const FileReport& report, const ReportedDiagnostic& r,

@@ -12,6 +12,10 @@ ReportedDiagnostic reported(Utf16Columns& columns, Diagnostic&& d) {
   ReportedDiagnostic r{std::move(d), 0, 0};
   r.start_utf16 = columns.column(r.diagnostic.start);
   r.end_utf16 = columns.column(r.diagnostic.end);
+  if (const auto& related = r.diagnostic.related) {
+    r.related_start_utf16 = columns.column(related->start);
+    r.related_end_utf16 = columns.column(related->end);
+  }
   return r;
 }
 
@@ -51,31 +55,40 @@ bool ignored(const WorkspaceCheckOptions& options, const config::InlineOptions& 
 }  // namespace
 
 void check_file(const FileAnalysis& analysis, const WorkspaceCheckOptions& options,
-                bool inline_options_apply, FileCheck& out) {
+                bool inline_options_apply, FileCheck& out,
+                const std::function<void(const CandidateRead&, NameId)>& visit) {
   out.clear();
   const Tree& tree = analysis.parsed.tree;
   const config::InlineOptions inline_options =
       inline_options_apply ? config::read_inline_options(tree) : config::InlineOptions{};
   const CheckOptions check_options{options.is_known_global, nullptr, options.policy};
-  DeferredCheck deferred = check_deferred(analysis, check_options);
   Utf16Columns columns(tree);
-  out.diagnostics.reserve(deferred.diagnostics.size());
-  for (Diagnostic& d : deferred.diagnostics) {
+  // The candidates come in source order, after the rules: their columns share one forward pass.
+  std::vector<Diagnostic> diagnostics =
+      check_deferred(analysis, check_options, [&](const PendingGlobalRead& read) {
+        Diagnostic d;  // what the ignore rules look at: no message
+        d.code = DiagnosticCode::UndefinedGlobal;
+        d.range = read.range;
+        if (ignored(options, inline_options, analysis, d) ||
+            inline_options.declares_at(read.name, read.range.start)) {
+          return;
+        }
+        visit({read.name, read.range, read.start, read.end, columns.column(read.start),
+               columns.column(read.end), read.severity},
+              read.name_id);
+      });
+  out.diagnostics.reserve(diagnostics.size());
+  for (Diagnostic& d : diagnostics) {
     if (!ignored(options, inline_options, analysis, d))
       out.diagnostics.push_back(reported(columns, std::move(d)));
   }
-  out.reads.reserve(deferred.global_reads.size());
-  for (const PendingGlobalRead& read : deferred.global_reads) {
-    Diagnostic d;  // what the ignore rules look at: no message
-    d.code = DiagnosticCode::UndefinedGlobal;
-    d.range = read.range;
-    if (ignored(options, inline_options, analysis, d) ||
-        inline_options.declares_at(read.name, read.range.start)) {
-      continue;
-    }
-    out.reads.push_back({read.name, read.range, read.start, read.end, columns.column(read.start),
-                         columns.column(read.end), read.severity});
-  }
+}
+
+void check_file(const FileAnalysis& analysis, const WorkspaceCheckOptions& options,
+                bool inline_options_apply, FileCheck& out) {
+  out.reads.reserve(analysis.binding.globals.size());
+  check_file(analysis, options, inline_options_apply, out,
+             [&out](const CandidateRead& read, NameId) { out.reads.push_back(read); });
 }
 
 ReportedDiagnostic undefined_global(const CandidateRead& read) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string_view>
 #include <vector>
 
@@ -37,6 +38,11 @@ struct FileCheck {
 // which is cleared first; `inline_options`: whether the file's luacheck comments apply.
 void check_file(const FileAnalysis& analysis, const WorkspaceCheckOptions& options,
                 bool inline_options, FileCheck& out);
+// The same, handing each candidate read to `visit` (with its name's id in the tree, kNoNode for
+// an _ENV["x"] key) instead of storing it in out.reads, which stays empty.
+void check_file(const FileAnalysis& analysis, const WorkspaceCheckOptions& options,
+                bool inline_options, FileCheck& out,
+                const std::function<void(const CandidateRead&, NameId)>& visit);
 
 // The undefined-global diagnostic of a candidate whose name no file assigns, with its message.
 ReportedDiagnostic undefined_global(const CandidateRead& read);

@@ -51,6 +51,13 @@ service::Diagnostic to_service(const ReportedDiagnostic& r, std::string message)
   out.source = "moonring";
   out.message = std::move(message);
   if (unnecessary(d.code)) out.tags.push_back(service::Tag::unnecessary);
+  // In the same file, which the summary does not name: an empty path is the diagnostic's file.
+  if (d.related) {
+    service::Span at{{d.related->range.start, d.related->range.end},
+                     place(d.related->start, r.related_start_utf16),
+                     place(d.related->end, r.related_end_utf16)};
+    out.related.push_back({service::Location{{}, at}, d.related->message});
+  }
   return out;
 }
 

@@ -8,7 +8,10 @@
 namespace moonring::lua {
 
 LineIndex::LineIndex(std::string_view source) {
-  starts_.reserve(source.size() / 32 + 1);
+  // A large source's vector is mapped pages whose untouched part costs address space only: room
+  // for a line per 2 bytes, so that it does not grow by copying (a 20 MB file of short lines did
+  // twice). A small one's comes from the heap: room for typical lines.
+  starts_.reserve(source.size() / (source.size() >= (std::size_t{1} << 20) ? 2 : 32) + 1);
   starts_.push_back(0);
   const char* const begin = source.data();
   const std::size_t n = source.size();
