@@ -1,6 +1,7 @@
 // Reading the client's folders and capabilities (see client.hpp).
 #include "lsp/client.hpp"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "workspace/documents/file_uri.hpp"
@@ -41,6 +42,17 @@ std::vector<std::string> folder_paths(const json& folders) {
   return out;
 }
 
+// workspace.workspaceEdit.resourceOperations names "create".
+bool creates_files(const json& caps) {
+  const json* at = &caps;
+  for (const char* key : {"workspace", "workspaceEdit", "resourceOperations"}) {
+    if (!at->is_object() || !at->contains(key)) return false;
+    at = &(*at)[key];
+  }
+  if (!at->is_array()) return false;
+  return std::find(at->begin(), at->end(), json("create")) != at->end();
+}
+
 }  // namespace
 
 ClientDecode decode_client(std::string_view params_json) {
@@ -71,6 +83,11 @@ ClientDecode decode_client(std::string_view params_json) {
       flag(caps, {"workspace", "didChangeWatchedFiles", "dynamicRegistration"});
   c.work_done_progress = flag(caps, {"window", "workDoneProgress"});
   c.snippets = flag(caps, {"textDocument", "completion", "completionItem", "snippetSupport"});
+  c.document_changes = flag(caps, {"workspace", "workspaceEdit", "documentChanges"});
+  c.create_files = c.document_changes && creates_files(caps);
+  c.related_information =
+      flag(caps, {"textDocument", "publishDiagnostics", "relatedInformation"}) ||
+      flag(caps, {"textDocument", "diagnostic", "relatedInformation"});
   return out;
 }
 

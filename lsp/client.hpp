@@ -17,6 +17,9 @@ struct ClientInfo {
   bool watched_files_registration = false;  // didChangeWatchedFiles dynamic registration
   bool work_done_progress = false;          // window/workDoneProgress/create
   bool snippets = false;                    // completion items in snippet syntax
+  bool related_information = false;         // diagnostics' relatedInformation
+  bool document_changes = false;            // WorkspaceEdit.documentChanges
+  bool create_files = false;                // ... with CreateFile among them
 };
 
 // From initialize's raw params: the folders (workspaceFolders, else rootUri, else rootPath),

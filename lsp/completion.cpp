@@ -13,6 +13,9 @@ namespace {
 
 using jsonrpc::Reply;
 using nlohmann::json;
+// At most this many items a reply; past it the list is marked incomplete, so the client asks
+// again as the user types (and the typed part narrows the list on the server).
+constexpr std::size_t kMaxItems = 100;
 
 }  // namespace
 
@@ -28,12 +31,17 @@ Task<Reply> Language::completion(const jsonrpc::Message& m) {
   jsonrpc::append_json_string(data, at.uri);
   data += ",\"position\":{\"line\":" + std::to_string(cursor.line) +
           ",\"character\":" + std::to_string(cursor.character) + "}";
-  std::string out = "{\"isIncomplete\":false,\"items\":[";
+  std::string out;  // the items
+  bool incomplete = false;
   bool first = true;
   std::size_t rank = 0;
   for (const service::CompletionItem& item : found->items) {
     const bool snippet = !item.snippet.empty() && client_.snippets;
     if (item.kind == service::CompletionKind::snippet && !snippet) continue;
+    if (rank == kMaxItems) {
+      incomplete = true;
+      break;
+    }
     if (!first) out += ',';
     first = false;
     out += "{\"label\":";
@@ -43,7 +51,7 @@ Task<Reply> Language::completion(const jsonrpc::Message& m) {
       out += ",\"detail\":";
       jsonrpc::append_json_string(out, item.detail);
     }
-    // The service's order (scope first, then fields, workspace, library, keywords).
+    // The service's order: locals, upvalues, fields, globals, library, keywords.
     char sort[16];
     std::snprintf(sort, sizeof sort, "%06zu", rank++);
     out += ",\"sortText\":\"";
@@ -60,8 +68,8 @@ Task<Reply> Language::completion(const jsonrpc::Message& m) {
     jsonrpc::append_json_string(out, item.label);
     out += "}}";
   }
-  out += "]}";
-  co_return Reply::ok(std::move(out));
+  co_return Reply::ok(std::string("{\"isIncomplete\":") + (incomplete ? "true" : "false") +
+                      ",\"items\":[" + out + "]}");
 }
 
 Task<Reply> Language::resolve_completion(const jsonrpc::Message& m) {

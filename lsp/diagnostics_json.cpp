@@ -27,7 +27,9 @@ void append_version(std::string& out, const std::optional<std::int64_t>& version
 }  // namespace
 
 void append_diagnostics(std::string& out, const std::vector<service::Diagnostic>& diagnostics,
-                        workspace::PositionEncoding encoding, const UriOf& uri_of) {
+                        std::string_view uri, const DiagnosticsFormat& format,
+                        const UriOf& uri_of) {
+  const workspace::PositionEncoding encoding = format.encoding;
   out += '[';
   bool first = true;
   for (const service::Diagnostic& d : diagnostics) {
@@ -51,13 +53,16 @@ void append_diagnostics(std::string& out, const std::vector<service::Diagnostic>
       }
       out += ']';
     }
-    if (!d.related.empty()) {
+    if (format.related && !d.related.empty()) {
       out += ",\"relatedInformation\":[";
       for (std::size_t i = 0; i < d.related.size(); ++i) {
         const service::RelatedInformation& r = d.related[i];
         if (i != 0) out += ',';
         out += "{\"location\":{\"uri\":";
-        jsonrpc::append_json_string(out, uri_of(r.location.path));
+        if (r.location.path.empty())
+          jsonrpc::append_json_string(out, uri);
+        else
+          jsonrpc::append_json_string(out, uri_of(r.location.path));
         out += ",\"range\":";
         append_span(out, r.location.span, encoding);
         out += "},\"message\":";
@@ -72,36 +77,37 @@ void append_diagnostics(std::string& out, const std::vector<service::Diagnostic>
 }
 
 std::string publish_params(const service::FileDiagnostics& file, std::string_view uri,
-                           workspace::PositionEncoding encoding, const UriOf& uri_of) {
+                           const DiagnosticsFormat& format, const UriOf& uri_of) {
   std::string out = "{\"uri\":";
   jsonrpc::append_json_string(out, uri);
   if (file.version) append_version(out, file.version);
   out += ",\"diagnostics\":";
-  append_diagnostics(out, file.diagnostics, encoding, uri_of);
+  append_diagnostics(out, file.diagnostics, uri, format, uri_of);
   out += '}';
   return out;
 }
 
-std::string full_report(const service::FileDiagnostics& file, workspace::PositionEncoding encoding,
+std::string full_report(const service::FileDiagnostics& file, const DiagnosticsFormat& format,
                         const UriOf& uri_of) {
   std::string out = "{\"kind\":\"full\",\"items\":";
-  append_diagnostics(out, file.diagnostics, encoding, uri_of);
+  append_diagnostics(out, file.diagnostics, uri_of(file.path), format, uri_of);
   out += '}';
   return out;
 }
 
 std::string workspace_report(const std::vector<service::FileDiagnostics>& files,
-                             workspace::PositionEncoding encoding, const UriOf& uri_of) {
+                             const DiagnosticsFormat& format, const UriOf& uri_of) {
   std::string out = "{\"items\":[";
   bool first = true;
   for (const service::FileDiagnostics& f : files) {
     if (!first) out += ',';
     first = false;
+    const std::string uri = uri_of(f.path);
     out += "{\"kind\":\"full\",\"uri\":";
-    jsonrpc::append_json_string(out, uri_of(f.path));
+    jsonrpc::append_json_string(out, uri);
     append_version(out, f.version);
     out += ",\"items\":";
-    append_diagnostics(out, f.diagnostics, encoding, uri_of);
+    append_diagnostics(out, f.diagnostics, uri, format, uri_of);
     out += '}';
   }
   out += "]}";

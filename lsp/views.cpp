@@ -336,6 +336,76 @@ Task<Reply> Language::semantic_tokens(const jsonrpc::Message& m, TokensRequest k
   co_return Reply::ok(std::move(out));
 }
 
+std::string Language::workspace_edit(const At& at,
+                                     const std::vector<service::TextEdit>& edits) const {
+  // The files in the order first named, each with its edits.
+  std::vector<std::pair<std::string, std::vector<const service::TextEdit*>>> files;
+  bool creates = false;
+  for (const service::TextEdit& e : edits) {
+    creates = creates || e.creates;
+    auto it =
+        std::find_if(files.begin(), files.end(), [&](const auto& f) { return f.first == e.path; });
+    if (it == files.end())
+      it = files.emplace(files.end(), e.path, std::vector<const service::TextEdit*>{});
+    it->second.push_back(&e);
+  }
+  if (creates && !client_.create_files) return {};
+  const auto uri = [&](const std::string& path) {
+    return path == at.at.path ? at.uri : uri_of(path);
+  };
+  const auto append_edits = [&](std::string& out,
+                                const std::vector<const service::TextEdit*>& list) {
+    out += '[';
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      if (i != 0) out += ',';
+      out += "{\"range\":";
+      append_span(out, list[i]->span);
+      out += ",\"newText\":";
+      jsonrpc::append_json_string(out, list[i]->new_text);
+      out += '}';
+    }
+    out += ']';
+  };
+  std::string out;
+  if (client_.document_changes) {
+    // Versioned edits, and CreateFile before the edit that fills a new file.
+    out = "{\"documentChanges\":[";
+    bool first = true;
+    for (const auto& [path, list] : files) {
+      if (!first) out += ',';
+      first = false;
+      const bool create =
+          std::any_of(list.begin(), list.end(), [](const auto* e) { return e->creates; });
+      if (create) {
+        out += "{\"kind\":\"create\",\"uri\":";
+        jsonrpc::append_json_string(out, uri(path));
+        out += ",\"options\":{\"ignoreIfExists\":true}},";
+      }
+      out += "{\"textDocument\":{\"uri\":";
+      jsonrpc::append_json_string(out, uri(path));
+      out += ",\"version\":";
+      const workspace::SnapshotPtr open = store_.get_by_path(path);
+      out += open ? std::to_string(open->version) : std::string("null");
+      out += "},\"edits\":";
+      append_edits(out, list);
+      out += '}';
+    }
+    out += "]}";
+    return out;
+  }
+  out = "{\"changes\":{";
+  bool first = true;
+  for (const auto& [path, list] : files) {
+    if (!first) out += ',';
+    first = false;
+    jsonrpc::append_json_string(out, uri(path));
+    out += ':';
+    append_edits(out, list);
+  }
+  out += "}}";
+  return out;
+}
+
 Task<Reply> Language::code_actions(const jsonrpc::Message& m) {
   json params = json::parse(m.params, nullptr, false);
   auto uri = uri_param(params);
@@ -363,24 +433,15 @@ Task<Reply> Language::code_actions(const jsonrpc::Message& m) {
   if (!found) co_return failed(found.error());
   std::string out = "[";
   for (const service::QuickFix& f : *found) {
+    std::string edit = workspace_edit(at, f.edits);
+    if (edit.empty()) continue;  // the client cannot make the file the fix needs
     if (out.size() > 1) out += ',';
     out += "{\"title\":";
     jsonrpc::append_json_string(out, f.title);
     out += ",\"kind\":\"quickfix\",\"diagnostics\":[" +
            diagnostics[f.diagnostic].dump(-1, ' ', false, json::error_handler_t::replace) + "]";
     if (f.preferred) out += ",\"isPreferred\":true";
-    out += ",\"edit\":{\"changes\":{";
-    jsonrpc::append_json_string(out, at.uri);
-    out += ":[";
-    for (std::size_t i = 0; i < f.edits.size(); ++i) {
-      if (i != 0) out += ',';
-      out += "{\"range\":";
-      append_span(out, f.edits[i].span);
-      out += ",\"newText\":";
-      jsonrpc::append_json_string(out, f.edits[i].new_text);
-      out += '}';
-    }
-    out += "]}}}";
+    out += ",\"edit\":" + edit + '}';
   }
   out += ']';
   co_return Reply::ok(std::move(out));

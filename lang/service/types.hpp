@@ -85,6 +85,7 @@ struct TextEdit {
   std::string path;
   Span span;
   std::string new_text;
+  bool creates = false;  // the file does not exist yet: the edit makes it (span empty at 0)
 };
 
 // What prepareRename found: the name's span and its current spelling.

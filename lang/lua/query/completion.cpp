@@ -3,6 +3,7 @@
 #include "lang/lua/query/completion.hpp"
 
 #include <algorithm>
+#include <tuple>
 #include <unordered_set>
 
 #include "lang/lua/query/callee.hpp"
@@ -30,6 +31,22 @@ bool subsequence(std::string_view typed, std::string_view label) {
   for (char c : label)
     if (i < typed.size() && lower(c) == lower(typed[i])) ++i;
   return i == typed.size();
+}
+
+bool starts_with(std::string_view typed, std::string_view label) {
+  if (typed.size() > label.size()) return false;
+  for (std::size_t i = 0; i < typed.size(); ++i)
+    if (lower(typed[i]) != lower(label[i])) return false;
+  return true;
+}
+
+// Where the innermost function around `offset` starts (0 at the chunk's top level): a local
+// declared before it belongs to an enclosing function.
+std::uint32_t function_start(const Tree& t, std::uint32_t offset) {
+  std::vector<NodeId> path = path_at(t, offset, true);
+  for (std::size_t i = path.size(); i-- > 0;)
+    if (t.kind(path[i]) == NodeKind::FunctionExpr) return t.node(path[i]).start;
+  return 0;
 }
 
 bool in_comment(const Tree& t, std::uint32_t offset) {
@@ -75,6 +92,7 @@ class Completer {
 
   void names(std::uint32_t at, std::string_view typed) {
     typed_ = typed;
+    const std::uint32_t function = function_start(t_, at);
     for (LocalId id : visible_locals(t_, b_, at)) {
       const LocalInfo& info = b_.locals[id];
       CompletionItem item;
@@ -88,7 +106,7 @@ class Completer {
         item.detail = "local function " + item.label + "(" + parameter_list(t_, fn) + ")";
       }
       if (info.decl.end > info.decl.start) item.documentation = doc_comment(t_, info.decl);
-      item.rank = 0;
+      item.rank = info.decl.start < function ? kRankUpvalue : kRankLocal;
       add(std::move(item));
     }
     // Globals this file or the workspace sets.
@@ -109,13 +127,14 @@ class Completer {
       item.documentation =
           std::string(m.kind == stdlib::Kind::Library ? stdlib_description(m.name, "")
                                                       : stdlib_description("", m.name));
-      item.rank = 3;
+      item.rank = kRankLibrary;
       add(std::move(item));
     }
     for (std::string_view k : kKeywords)
-      add({std::string(k), CompletionKind::Keyword, "", "", "", 4});
+      add({std::string(k), CompletionKind::Keyword, "", "", "", kRankKeyword});
     for (const Snippet& s : kSnippets)
-      add({std::string(s.label), CompletionKind::Snippet, "snippet", "", std::string(s.body), 4});
+      add({std::string(s.label), CompletionKind::Snippet, "snippet", "", std::string(s.body),
+           kRankKeyword});
   }
 
   void keys(const Chain& chain, std::string_view typed) {
@@ -131,15 +150,18 @@ class Completer {
       item.detail =
           k.function ? "function " + chain.root + sep + k.name + "(" + k.params + ")" : "field";
       item.documentation = std::move(k.doc);
-      item.rank = k.stdlib ? 3 : 1;
+      item.rank = k.stdlib ? kRankLibrary : kRankField;
       add(std::move(item));
     }
   }
 
   std::vector<CompletionItem> take() {
-    std::sort(items_.begin(), items_.end(), [](const CompletionItem& a, const CompletionItem& b) {
-      return a.rank != b.rank ? a.rank < b.rank : a.label < b.label;
-    });
+    const auto key = [this](const CompletionItem& i) {
+      return std::tuple(i.rank, !starts_with(typed_, i.label), std::string_view(i.label));
+    };
+    std::stable_sort(
+        items_.begin(), items_.end(),
+        [&](const CompletionItem& a, const CompletionItem& b) { return key(a) < key(b); });
     return std::move(items_);
   }
 
@@ -150,7 +172,7 @@ class Completer {
     item.label = std::move(name);
     item.kind = CompletionKind::Global;
     item.detail = "global";
-    item.rank = 2;
+    item.rank = kRankGlobal;
     add(std::move(item));
   }
 

@@ -81,6 +81,25 @@ TEST_CASE("names in scope, never out of scope; locals first", "[query][completio
   CHECK(snippets == 1);
 }
 
+TEST_CASE("order: locals, upvalues, globals, library, keywords; prefixes first",
+          "[query][completion]") {
+  auto c = complete_at(
+      "local wh_alpha = 1\n"
+      "local function run(wh_param)\n"
+      "  local wh_beta = wh_alpha\n"
+      "  print(wh«at|»)\n"
+      "end",
+      LuaVersion::Lua54, Files{{{"/ws/other.lua", "wh_global = 1"}}});
+  // The keyword, then its snippet.
+  CHECK(labels(c) ==
+        std::vector<std::string>{"wh_beta", "wh_param", "wh_alpha", "wh_global", "while", "while"});
+  CHECK(item(c, "wh_beta").rank == kRankLocal);
+  CHECK(item(c, "wh_alpha").rank == kRankUpvalue);
+  // Within a rank, labels the typed part starts come before those it only runs through.
+  auto fuzzy = complete_at("local abx, ax, axe = 1, 2, 3\nprint(ax«at|»)");
+  CHECK(labels(fuzzy) == std::vector<std::string>{"ax", "axe", "abx"});
+}
+
 TEST_CASE("the typed part filters and is the range to replace", "[query][completion]") {
   auto c = complete_at("local alpha, gamma = 1, 2\nprint(al«at|»)");
   CHECK(has(c, "alpha"));
