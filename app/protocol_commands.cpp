@@ -16,8 +16,10 @@
 namespace moonring::app {
 
 namespace {
+// A session cancelled (a signal, the client process gone) was asked to end: no error to show.
 void report(const Result<void>& r) {
-  if (!r) std::fprintf(stderr, "moonring: %s\n", r.error().message().c_str());
+  if (!r && !is_cancelled(r.error()))
+    std::fprintf(stderr, "moonring: %s\n", r.error().message().c_str());
 }
 }  // namespace
 

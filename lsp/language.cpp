@@ -135,6 +135,7 @@ void Language::append_capabilities(std::string& out) const {
 
 Task<void> Language::finish() {
   stop_.cancel();
+  if (disk_watch_stop_) disk_watch_stop_->cancel();
   queue_.clear();
   worked_ = queued_;  // nothing left to wait for
   progressed_.set();
@@ -149,6 +150,7 @@ Task<void> Language::finish() {
     co_await std::move(*draining_);
     draining_.reset();
   }
+  co_await stop_disk_watch();
   co_await service_->stop();
 }
 
@@ -196,10 +198,14 @@ std::string Language::uri_of(const std::string& path) const {
   return path;  // a document the editor named by a URI of another scheme
 }
 
+DiagnosticsFormat Language::diagnostics_format() const {
+  return {store_.encoding(), client_.related_information};
+}
+
 void Language::publish(const service::FileDiagnostics& file) {
   const UriOf uri_of = [this](const std::string& p) { return this->uri_of(p); };
   endpoint_.notify("textDocument/publishDiagnostics",
-                   publish_params(file, uri_of(file.path), store_.encoding(), uri_of));
+                   publish_params(file, uri_of(file.path), diagnostics_format(), uri_of));
 }
 
 void Language::progress(std::size_t done, std::size_t total) {
@@ -228,17 +234,7 @@ Task<void> Language::apply_client_configuration() {
 
 Task<void> Language::start() {
   if (client_.configuration) co_await apply_client_configuration();
-  if (client_.watched_files_registration) {
-    auto answer = co_await endpoint_.request(
-        "client/registerCapability",
-        "{\"registrations\":[{\"id\":\"moonring/watch\",\"method\":"
-        "\"workspace/didChangeWatchedFiles\",\"registerOptions\":{\"watchers\":["
-        "{\"globPattern\":\"**/*.lua\"},{\"globPattern\":\"**/.luarc.json\"},"
-        "{\"globPattern\":\"**/.luarc.jsonc\"},{\"globPattern\":\"**/.luacheckrc\"}]}}]}",
-        kClientLimit);
-    if (!answer || answer->error)
-      log(service::Sinks::Level::warning, "client/registerCapability: the client refused");
-  }
+  if (!co_await register_watchers()) start_disk_watch();
   if (client_.work_done_progress) {
     if (auto created = co_await endpoint_.create_progress(kProgressToken); created) {
       progress_open_ = true;
@@ -383,7 +379,7 @@ void Language::did_change_folders(const jsonrpc::Message& m) {
   for (std::string& f : change->added)
     if (std::find(folders_.begin(), folders_.end(), f) == folders_.end())
       folders_.push_back(std::move(f));
-  enqueue([this, folders = folders_] { return service_->load(folders); });
+  enqueue([this, folders = folders_] { return change_folders(folders); });
 }
 
 Task<Reply> Language::document_diagnostic(const jsonrpc::Message& m) {
@@ -402,14 +398,14 @@ Task<Reply> Language::document_diagnostic(const jsonrpc::Message& m) {
                           "the document changed while its diagnostics were computed");
   const UriOf uri_of = [this](const std::string& p) { return this->uri_of(p); };
   if (!file) co_return Reply::ok("{\"kind\":\"full\",\"items\":[]}");
-  co_return Reply::ok(full_report(*file, store_.encoding(), uri_of));
+  co_return Reply::ok(full_report(*file, diagnostics_format(), uri_of));
 }
 
 Task<Reply> Language::workspace_diagnostic(const jsonrpc::Message&) {
   co_await caught_up();
   auto files = co_await service_->all_diagnostics(current_token());
   const UriOf uri_of = [this](const std::string& p) { return this->uri_of(p); };
-  co_return Reply::ok(workspace_report(files, store_.encoding(), uri_of));
+  co_return Reply::ok(workspace_report(files, diagnostics_format(), uri_of));
 }
 
 }  // namespace moonring::lsp

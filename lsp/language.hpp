@@ -15,6 +15,7 @@
 
 #include "lang/service/language_service.hpp"
 #include "lsp/client.hpp"
+#include "lsp/diagnostics_json.hpp"
 #include "protocol/jsonrpc/endpoint.hpp"
 #include "protocol/lsp/position.hpp"
 #include "runtime/cancel.hpp"
@@ -42,6 +43,13 @@ class Language {
 
  private:
   Task<void> start();  // configuration, watcher registration, progress, the workspace load
+  // Watching the disk ourselves (disk_watch.cpp), for a client that does not report changes
+  // (no didChangeWatchedFiles registration): inotify through the runtime on the folders.
+  Task<bool> register_watchers();  // the client's watchers; false when it cannot or refused
+  void start_disk_watch();         // on folders_, when the client does not watch
+  Task<void> stop_disk_watch();
+  Task<void> watch_disk(std::vector<std::string> roots);
+  Task<void> change_folders(std::vector<std::string> folders);
   Task<void> apply_client_configuration();
   Task<void> configure(std::string settings_json);  // errors go to the user
   // Notifications update the documents at once and queue the service's part (enqueue): the
@@ -96,8 +104,16 @@ class Language {
   Task<At> locate(const jsonrpc::Message& m);
   // The same for a URI and a position already decoded (nullopt: the whole document, offset 0).
   Task<At> locate(std::string uri, std::optional<Position> position);
+  // A WorkspaceEdit of `edits` (views.cpp) in the form the client takes; "" when it needs a
+  // file made and the client cannot make files.
+  std::string workspace_edit(const At& at, const std::vector<service::TextEdit>& edits) const;
   // Whether the document a reply was computed on is still the editor's.
   bool unchanged(const At& at) const;
+  // A located request answered (queries.cpp): `ask(service::At)` queries the service and
+  // `write(value&)` makes the reply of its value; a locating error, a document changed meanwhile
+  // (-32801), a refusal or a cancellation are answered here.
+  template <typename Ask, typename Write>
+  Task<jsonrpc::Reply> answer(At at, Ask ask, Write write);
   void append_span(std::string& out, const service::Span& span) const;
   // A client's range as bytes of the document; nullopt when it is outside.
   std::optional<service::ByteRange> byte_range(const At& at, const Range& range) const;
@@ -109,6 +125,7 @@ class Language {
   static jsonrpc::Reply failed(const Error& error);
   void log(service::Sinks::Level level, const std::string& message);
   void publish(const service::FileDiagnostics& file);
+  DiagnosticsFormat diagnostics_format() const;
   void progress(std::size_t done, std::size_t total);
   // The service's key for a document URI: its local path, or the URI itself (untitled:).
   static std::string path_of(std::string_view uri);
@@ -134,6 +151,9 @@ class Language {
   std::uint64_t queued_ = 0;                  // work items ever enqueued
   std::uint64_t worked_ = 0;                  // of those, done (or dropped at finish)
   Event progressed_;                          // set each time worked_ grows
+  bool disk_watched_ = false;                 // the server watches the disk (the client does not)
+  std::unique_ptr<CancellationSource> disk_watch_stop_;
+  std::optional<JoinHandle<void>> disk_watch_;
 };
 
 }  // namespace moonring::lsp

@@ -180,37 +180,43 @@ void Language::append_locations(std::string& out,
   out += ']';
 }
 
-Task<Reply> Language::hover(const jsonrpc::Message& m) {
-  At at = co_await locate(m);
+template <typename Ask, typename Write>
+Task<Reply> Language::answer(At at, Ask ask, Write write) {
   if (at.error) co_return Reply{"null", std::move(at.error)};
-  auto found = co_await service_->hover(at.at, current_token());
+  auto found = co_await ask(at.at);
   if (!unchanged(at))
     co_return Reply::fail(jsonrpc::code::content_modified, "the document changed meanwhile");
   if (!found) co_return failed(found.error());
-  if (!*found) co_return Reply::ok("null");
-  std::string out = "{\"contents\":{\"kind\":\"markdown\",\"value\":";
-  jsonrpc::append_json_string(out, (*found)->markdown);
-  out += "},\"range\":";
-  append_span(out, (*found)->span);
-  out += '}';
-  co_return Reply::ok(std::move(out));
+  co_return write(*found);
+}
+
+Task<Reply> Language::hover(const jsonrpc::Message& m) {
+  At at = co_await locate(m);
+  auto ask = [this](const service::At& a) { return service_->hover(a, current_token()); };
+  auto write = [this](const std::optional<service::Hover>& found) {
+    if (!found) return Reply::ok("null");
+    std::string out = "{\"contents\":{\"kind\":\"markdown\",\"value\":";
+    jsonrpc::append_json_string(out, found->markdown);
+    out += "},\"range\":";
+    append_span(out, found->span);
+    out += '}';
+    return Reply::ok(std::move(out));
+  };
+  co_return co_await answer(std::move(at), std::move(ask), std::move(write));
 }
 
 Task<Reply> Language::definition(const jsonrpc::Message& m, bool declaration) {
   At at = co_await locate(m);
-  if (at.error) co_return Reply{"null", std::move(at.error)};
-  // Not one co_await per arm of a ?: (GCC 12 miscompiles that).
-  Result<std::vector<service::Location>> found = std::vector<service::Location>{};
-  if (declaration)
-    found = co_await service_->declaration(at.at, current_token());
-  else
-    found = co_await service_->definition(at.at, current_token());
-  if (!unchanged(at))
-    co_return Reply::fail(jsonrpc::code::content_modified, "the document changed meanwhile");
-  if (!found) co_return failed(found.error());
-  std::string out;
-  append_locations(out, *found);
-  co_return Reply::ok(std::move(out));
+  auto ask = [this, declaration](const service::At& a) {
+    return declaration ? service_->declaration(a, current_token())
+                       : service_->definition(a, current_token());
+  };
+  auto write = [this](const std::vector<service::Location>& found) {
+    std::string out;
+    append_locations(out, found);
+    return Reply::ok(std::move(out));
+  };
+  co_return co_await answer(std::move(at), std::move(ask), std::move(write));
 }
 
 Task<Reply> Language::references(const jsonrpc::Message& m) {
@@ -221,47 +227,46 @@ Task<Reply> Language::references(const jsonrpc::Message& m) {
       if (auto d = c->find("includeDeclaration"); d != c->end() && d->is_boolean())
         include_declaration = d->get<bool>();
   At at = co_await locate(m);
-  if (at.error) co_return Reply{"null", std::move(at.error)};
-  auto found = co_await service_->references(at.at, include_declaration, current_token());
-  if (!unchanged(at))
-    co_return Reply::fail(jsonrpc::code::content_modified, "the document changed meanwhile");
-  if (!found) co_return failed(found.error());
-  std::string out;
-  append_locations(out, *found);
-  co_return Reply::ok(std::move(out));
+  auto ask = [this, include_declaration](const service::At& a) {
+    return service_->references(a, include_declaration, current_token());
+  };
+  auto write = [this](const std::vector<service::Location>& found) {
+    std::string out;
+    append_locations(out, found);
+    return Reply::ok(std::move(out));
+  };
+  co_return co_await answer(std::move(at), std::move(ask), std::move(write));
 }
 
 Task<Reply> Language::highlight(const jsonrpc::Message& m) {
   At at = co_await locate(m);
-  if (at.error) co_return Reply{"null", std::move(at.error)};
-  auto found = co_await service_->highlights(at.at, current_token());
-  if (!unchanged(at))
-    co_return Reply::fail(jsonrpc::code::content_modified, "the document changed meanwhile");
-  if (!found) co_return failed(found.error());
-  std::string out = "[";
-  for (const service::Occurrence& o : *found) {
-    if (out.size() > 1) out += ',';
-    out += "{\"range\":";
-    append_span(out, o.span);
-    out += o.write ? ",\"kind\":3}" : ",\"kind\":2}";  // Write, Read
-  }
-  out += ']';
-  co_return Reply::ok(std::move(out));
+  auto ask = [this](const service::At& a) { return service_->highlights(a, current_token()); };
+  auto write = [this](const std::vector<service::Occurrence>& found) {
+    std::string out = "[";
+    for (const service::Occurrence& o : found) {
+      if (out.size() > 1) out += ',';
+      out += "{\"range\":";
+      append_span(out, o.span);
+      out += o.write ? ",\"kind\":3}" : ",\"kind\":2}";  // Write, Read
+    }
+    out += ']';
+    return Reply::ok(std::move(out));
+  };
+  co_return co_await answer(std::move(at), std::move(ask), std::move(write));
 }
 
 Task<Reply> Language::prepare_rename(const jsonrpc::Message& m) {
   At at = co_await locate(m);
-  if (at.error) co_return Reply{"null", std::move(at.error)};
-  auto found = co_await service_->prepare_rename(at.at, current_token());
-  if (!unchanged(at))
-    co_return Reply::fail(jsonrpc::code::content_modified, "the document changed meanwhile");
-  if (!found) co_return failed(found.error());
-  std::string out = "{\"range\":";
-  append_span(out, found->span);
-  out += ",\"placeholder\":";
-  jsonrpc::append_json_string(out, found->placeholder);
-  out += '}';
-  co_return Reply::ok(std::move(out));
+  auto ask = [this](const service::At& a) { return service_->prepare_rename(a, current_token()); };
+  auto write = [this](const service::RenamePlace& found) {
+    std::string out = "{\"range\":";
+    append_span(out, found.span);
+    out += ",\"placeholder\":";
+    jsonrpc::append_json_string(out, found.placeholder);
+    out += '}';
+    return Reply::ok(std::move(out));
+  };
+  co_return co_await answer(std::move(at), std::move(ask), std::move(write));
 }
 
 Task<Reply> Language::rename(const jsonrpc::Message& m) {
@@ -274,63 +279,63 @@ Task<Reply> Language::rename(const jsonrpc::Message& m) {
                           "textDocument/rename: missing required field 'newName'");
   std::string new_name = name->get<std::string>();
   At at = co_await locate(m);
-  if (at.error) co_return Reply{"null", std::move(at.error)};
-  auto edits = co_await service_->rename(at.at, std::move(new_name), current_token());
-  if (!unchanged(at))
-    co_return Reply::fail(jsonrpc::code::content_modified, "the document changed meanwhile");
-  if (!edits) co_return failed(edits.error());
-  std::map<std::string, std::vector<const service::TextEdit*>> by_file;
-  for (const service::TextEdit& e : *edits) by_file[e.path].push_back(&e);
-  std::string out = "{\"changes\":{";
-  bool first_file = true;
-  for (const auto& [path, list] : by_file) {
-    if (!first_file) out += ',';
-    first_file = false;
-    jsonrpc::append_json_string(out, uri_of(path));
-    out += ":[";
-    bool first = true;
-    for (const service::TextEdit* e : list) {
-      if (!first) out += ',';
-      first = false;
-      out += "{\"range\":";
-      append_span(out, e->span);
-      out += ",\"newText\":";
-      jsonrpc::append_json_string(out, e->new_text);
-      out += '}';
+  auto ask = [this, new_name = std::move(new_name)](const service::At& a) {
+    return service_->rename(a, new_name, current_token());
+  };
+  auto write = [this](const std::vector<service::TextEdit>& edits) {
+    std::map<std::string, std::vector<const service::TextEdit*>> by_file;
+    for (const service::TextEdit& e : edits) by_file[e.path].push_back(&e);
+    std::string out = "{\"changes\":{";
+    bool first_file = true;
+    for (const auto& [path, list] : by_file) {
+      if (!first_file) out += ',';
+      first_file = false;
+      jsonrpc::append_json_string(out, uri_of(path));
+      out += ":[";
+      bool first = true;
+      for (const service::TextEdit* e : list) {
+        if (!first) out += ',';
+        first = false;
+        out += "{\"range\":";
+        append_span(out, e->span);
+        out += ",\"newText\":";
+        jsonrpc::append_json_string(out, e->new_text);
+        out += '}';
+      }
+      out += ']';
     }
-    out += ']';
-  }
-  out += "}}";
-  co_return Reply::ok(std::move(out));
+    out += "}}";
+    return Reply::ok(std::move(out));
+  };
+  co_return co_await answer(std::move(at), std::move(ask), std::move(write));
 }
 
 Task<Reply> Language::signature_help(const jsonrpc::Message& m) {
   At at = co_await locate(m);
-  if (at.error) co_return Reply{"null", std::move(at.error)};
-  auto found = co_await service_->signature_help(at.at, current_token());
-  if (!unchanged(at))
-    co_return Reply::fail(jsonrpc::code::content_modified, "the document changed meanwhile");
-  if (!found) co_return failed(found.error());
-  if (!*found) co_return Reply::ok("null");
-  const service::Signature& s = **found;
-  const bool utf8 = store_.encoding() == workspace::PositionEncoding::utf8;
-  const auto unit = [&](std::uint32_t byte) { return utf8 ? byte : utf16_units(s.label, byte); };
-  std::string out = "{\"signatures\":[{\"label\":";
-  jsonrpc::append_json_string(out, s.label);
-  if (!s.documentation.empty()) {
-    out += ",\"documentation\":{\"kind\":\"markdown\",\"value\":";
-    jsonrpc::append_json_string(out, s.documentation);
-    out += '}';
-  }
-  out += ",\"parameters\":[";
-  for (std::size_t i = 0; i < s.parameters.size(); ++i) {
-    if (i != 0) out += ',';
-    out += "{\"label\":[" + std::to_string(unit(s.parameters[i].start)) + "," +
-           std::to_string(unit(s.parameters[i].end)) + "]}";
-  }
-  out +=
-      "]}],\"activeSignature\":0,\"activeParameter\":" + std::to_string(s.active_parameter) + "}";
-  co_return Reply::ok(std::move(out));
+  auto ask = [this](const service::At& a) { return service_->signature_help(a, current_token()); };
+  auto write = [this](const std::optional<service::Signature>& found) {
+    if (!found) return Reply::ok("null");
+    const service::Signature& s = *found;
+    const bool utf8 = store_.encoding() == workspace::PositionEncoding::utf8;
+    const auto unit = [&](std::uint32_t byte) { return utf8 ? byte : utf16_units(s.label, byte); };
+    std::string out = "{\"signatures\":[{\"label\":";
+    jsonrpc::append_json_string(out, s.label);
+    if (!s.documentation.empty()) {
+      out += ",\"documentation\":{\"kind\":\"markdown\",\"value\":";
+      jsonrpc::append_json_string(out, s.documentation);
+      out += '}';
+    }
+    out += ",\"parameters\":[";
+    for (std::size_t i = 0; i < s.parameters.size(); ++i) {
+      if (i != 0) out += ',';
+      out += "{\"label\":[" + std::to_string(unit(s.parameters[i].start)) + "," +
+             std::to_string(unit(s.parameters[i].end)) + "]}";
+    }
+    out +=
+        "]}],\"activeSignature\":0,\"activeParameter\":" + std::to_string(s.active_parameter) + "}";
+    return Reply::ok(std::move(out));
+  };
+  co_return co_await answer(std::move(at), std::move(ask), std::move(write));
 }
 
 namespace {
@@ -369,19 +374,20 @@ Task<Reply> Language::document_symbols(const jsonrpc::Message& m) {
                           "textDocument/documentSymbol: missing required field 'textDocument.uri'");
   std::string uri = (*doc)["uri"].get<std::string>();
   At at = co_await locate(std::move(uri), std::nullopt);
-  if (at.error) co_return Reply{"null", std::move(at.error)};
-  auto found = co_await service_->document_symbols(at.at, current_token());
-  if (!unchanged(at))
-    co_return Reply::fail(jsonrpc::code::content_modified, "the document changed meanwhile");
-  if (!found) co_return failed(found.error());
-  const auto span = [this](std::string& out, const service::Span& s) { append_span(out, s); };
-  std::string out = "[";
-  for (std::size_t i = 0; i < found->size(); ++i) {
-    if (i != 0) out += ',';
-    append_outline(out, (*found)[i], span);
-  }
-  out += ']';
-  co_return Reply::ok(std::move(out));
+  auto ask = [this](const service::At& a) {
+    return service_->document_symbols(a, current_token());
+  };
+  auto write = [this](const std::vector<service::OutlineSymbol>& found) {
+    const auto span = [this](std::string& out, const service::Span& s) { append_span(out, s); };
+    std::string out = "[";
+    for (std::size_t i = 0; i < found.size(); ++i) {
+      if (i != 0) out += ',';
+      append_outline(out, found[i], span);
+    }
+    out += ']';
+    return Reply::ok(std::move(out));
+  };
+  co_return co_await answer(std::move(at), std::move(ask), std::move(write));
 }
 
 }  // namespace moonring::lsp

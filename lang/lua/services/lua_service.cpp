@@ -3,13 +3,17 @@
 
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <functional>
+#include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_set>
 
 #include "lang/lua/config/load.hpp"
 #include "lang/lua/config/luarc.hpp"
 #include "lang/lua/query/summary.hpp"
+#include "lang/lua/services/summary_cache.hpp"
 #include "lang/lua/services/workspace_config.hpp"
 
 #include "runtime/blocking_pool.hpp"
@@ -40,47 +44,103 @@ struct ShardLoad {
   std::vector<std::pair<std::string, query::FileSummary>> index;
 };
 
+// The feed's tag bit of a file larger than LuaService::kInteractiveFileBytes (beside
+// kLibraryFile).
+constexpr std::uint8_t kLargeFile = 2;
+
+// Large files the service's core took from the feed, left for the other cores: their analysis
+// would hold up a request about the open document for milliseconds. A lock per large file only.
+class Handoff {
+ public:
+  void push(std::size_t index) {
+    std::lock_guard lock(mutex_);
+    files_.push_back(index);
+  }
+  std::optional<std::size_t> pop() {
+    std::lock_guard lock(mutex_);
+    if (files_.empty()) return std::nullopt;
+    const std::size_t index = files_.front();
+    files_.pop_front();
+    return index;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::deque<std::size_t> files_;
+};
+
 struct LoadRun {
   FileFeed* feed = nullptr;
   std::shared_ptr<WorkspaceSettings> settings;
   unsigned coordinator = 0;
   std::atomic<std::size_t>* done = nullptr;
   const service::Sinks* sinks = nullptr;
+  SummaryCache* cache = nullptr;  // the persistent index, when on
+  Handoff* handoff = nullptr;     // null when the service's core is the only one
 };
 
-// Phase 1 of every file this core takes. The service's own core yields after each file, so a
-// request about the open document waits for one file at most, never for the workspace.
-Task<void> analyse_into(ServiceShard& shard, LoadRun run) {
+// Phase 1 of the feed's file `index`, kept in this core's shard.
+Task<void> analyse_one(ServiceShard& shard, const LoadRun& run, std::size_t index) {
   const WorkspaceCheckOptions& base = run.settings->base();
+  AsyncFile& file = run.feed->at(index);
+  const Result<FileContent>& content = co_await file.get();
+  std::string path = file.path();
+  const WorkspaceCheckOptions& options = base.for_file ? base.for_file(path) : base;
+  const bool library = (run.feed->tag(index) & kLibraryFile) != 0;
+  FileSummary summary;
+  if (!content) {
+    summary.load_error = content.error();
+  } else {
+    const std::string_view text = content->text();
+    query::FileSummary& indexed = shard.fresh[path];
+    if (!run.cache || !run.cache->find(path, text, library, summary, indexed)) {
+      const FileAnalysis analysis = analyze(text, options.version);
+      indexed = query::summarize(analysis.parsed.tree, analysis.binding);
+      summary = summarise(analysis, options, base.inline_options, library);
+      if (run.cache) run.cache->put(path, text, library, summary, indexed);
+    }
+  }
+  file.release();
+  shard.files[std::move(path)] = std::move(summary);
+  run.done->fetch_add(1, std::memory_order_relaxed);
+}
+
+// Phase 1 of every file this core takes. The service's own core leaves the large files to the
+// others, so a request about the open document waits for one small file at most; the other
+// cores take the large files it left before the feed's next.
+Task<void> analyse_into(ServiceShard& shard, LoadRun run) {
   const bool coordinator = Core::current()->id() == run.coordinator;
   auto reported = std::chrono::steady_clock::now();
   for (;;) {
-    const std::optional<std::size_t> taken = co_await run.feed->take();
-    if (!taken) break;
-    AsyncFile& file = run.feed->at(*taken);
-    const Result<FileContent>& content = co_await file.get();
-    std::string path = file.path();
-    const WorkspaceCheckOptions& options = base.for_file ? base.for_file(path) : base;
-    const bool library = run.feed->tag(*taken) == kLibraryFile;
-    FileSummary summary;
-    if (!content) {
-      summary.load_error = content.error();
-    } else {
-      const FileAnalysis analysis = analyze(content->text(), options.version);
-      shard.fresh[path] = query::summarize(analysis.parsed.tree, analysis.binding);
-      summary = summarise(analysis, options, base.inline_options, library);
+    std::optional<std::size_t> taken;
+    if (!coordinator) taken = run.handoff->pop();
+    if (!taken) taken = co_await run.feed->take();
+    if (!taken && !coordinator) taken = run.handoff->pop();
+    if (!taken || current_token().cancelled()) break;
+    if (coordinator && run.handoff && (run.feed->tag(*taken) & kLargeFile) != 0) {
+      run.handoff->push(*taken);
+      continue;
     }
-    file.release();
-    shard.files[std::move(path)] = std::move(summary);
-    run.done->fetch_add(1, std::memory_order_relaxed);
+    co_await analyse_one(shard, run, *taken);
     if (coordinator) {
       const auto now = std::chrono::steady_clock::now();
       if (run.sinks->progress && now - reported > std::chrono::milliseconds(50)) {
         reported = now;
         run.sinks->progress(run.done->load(std::memory_order_relaxed), run.feed->size());
       }
-      co_await sleep(std::chrono::nanoseconds(0));
     }
+    // Every core lets its other work in between files: on the others, what the service's core
+    // asks them meanwhile (an edit's re-check during the load).
+    co_await sleep(std::chrono::nanoseconds(0));
+  }
+}
+
+// The large files still left when the other cores had run out of work.
+Task<void> analyse_handed_off(ServiceShard& shard, LoadRun run) {
+  for (;;) {
+    const std::optional<std::size_t> taken = run.handoff->pop();
+    if (!taken || current_token().cancelled()) break;
+    co_await analyse_one(shard, run, *taken);
   }
 }
 
@@ -171,6 +231,12 @@ Task<void> LuaService::load(std::vector<std::string> roots) {
   } done_loading{this};
   roots_ = std::move(roots);
   co_await reload_settings();
+  std::vector<std::string> cache_roots = roots_;
+  std::string client_settings = client_settings_;
+  auto open_cache = [&cache_roots, &client_settings] {
+    return SummaryCache::open(cache_roots, settings_fingerprint(cache_roots, client_settings));
+  };
+  std::unique_ptr<SummaryCache> cache = co_await run_blocking(open_cache);
   if (!started_) {
     co_await shards_.start();
     started_ = true;
@@ -190,11 +256,15 @@ Task<void> LuaService::load(std::vector<std::string> roots) {
   discover.roots = roots_;
   discover.excludes = settings->config().exclude;
   std::vector<std::string> library = settings->config().library;
-  std::thread walker = start_thread([&feed, &loader, &problems, discover, library] {
+  std::atomic<bool> walk_stopped{false};  // the load was cancelled: the rest is not loaded
+  std::thread walker = start_thread([&feed, &loader, &problems, &walk_stopped, discover, library] {
     const auto walk = [&](const workspace::DiscoverOptions& options, std::uint8_t tag) {
       workspace::discover_files(
           options, {[&](workspace::DiscoveredFile&& f) {
-                      feed.push(loader.load(std::move(f.path), f.size), tag);
+                      if (walk_stopped.load(std::memory_order_relaxed)) return;
+                      const bool large = f.size > kInteractiveFileBytes;
+                      feed.push(loader.load(std::move(f.path), f.size),
+                                large ? static_cast<std::uint8_t>(tag | kLargeFile) : tag);
                     },
                     [&](workspace::DiscoverProblem&& p) { problems.push_back(std::move(p)); }});
     };
@@ -207,11 +277,25 @@ Task<void> LuaService::load(std::vector<std::string> roots) {
     feed.close();
   });
   std::atomic<std::size_t> done{0};
-  LoadRun run{&feed, settings, Core::current()->id(), &done, &sinks_};
+  Handoff handoff;
+  const unsigned here = Core::current()->id();
+  LoadRun run{
+      &feed, settings, here, &done, &sinks_, cache.get(), shards_.cores() > 1 ? &handoff : nullptr};
   // Lambdas that own captures are named before they are awaited: GCC 12 destroys such a
   // temporary twice when it is built inside the co_await expression.
   auto analyse = [run](ServiceShard& s) { return analyse_into(s, run); };
   co_await shards_.invoke_on_all(std::move(analyse));
+  if (current_token().cancelled()) {
+    // The session is ending (the editor, a signal): no file is taken any more.
+    walk_stopped = true;
+    walker.join();
+    co_return;
+  }
+  if (run.handoff) {
+    // Large files this core left after the others had stopped taking: still not analysed here.
+    auto rest = [run](ServiceShard& s) { return analyse_handed_off(s, run); };
+    co_await shards_.invoke_on((here + 1) % shards_.cores(), std::move(rest));
+  }
   walker.join();  // over already: the feed closed when the walks ended
   if (sinks_.progress) sinks_.progress(done.load(), feed.size());
   for (const workspace::DiscoverProblem& p : problems) {
@@ -251,6 +335,23 @@ Task<void> LuaService::load(std::vector<std::string> roots) {
   for (FileDiagnostics& f : all) publish(std::move(f.path), f.version, std::move(f.diagnostics));
   for (const auto& [path, o] : open_)
     publish(path, o.document->version, finish(o.summary, *assigned_));
+  if (cache) co_await save_cache(*cache);
+}
+
+// After the load's diagnostics: the persistent index written for the next start.
+Task<void> LuaService::save_cache(SummaryCache& cache) {
+  if (!cache.damage().empty() && sinks_.message)
+    sinks_.message(service::Sinks::Level::log,
+                   "persistent index rebuilt: " + std::string(cache.damage()));
+  if (cache.damaged() != 0 && sinks_.message)
+    sinks_.message(service::Sinks::Level::log,
+                   "persistent index: " + std::to_string(cache.damaged()) +
+                       " damaged records ignored, their files analysed again");
+  auto save = [&cache] { return cache.save(); };
+  Result<void> saved = co_await run_blocking(save);
+  if (!saved && sinks_.message)
+    sinks_.message(service::Sinks::Level::warning,
+                   "persistent index not written: " + saved.error().message());
 }
 
 // Open documents analysed again under the current settings (their counts follow).
@@ -482,7 +583,10 @@ Task<Result<void>> LuaService::configure(std::string_view settings_json) {
       client = std::move(*read);
     }
   }
-  if (outcome) client_ = std::move(client);
+  if (outcome) {
+    client_ = std::move(client);
+    client_settings_ = settings_json;
+  }
   if (started_) co_await load(roots_);
   co_return outcome;
 }

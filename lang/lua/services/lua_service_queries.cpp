@@ -54,13 +54,15 @@ service::OutlineSymbol outline(const workspace::Snapshot& doc, const query::Docu
 
 }  // namespace
 
-std::shared_ptr<const FileAnalysis> LuaService::analysis_of(const service::At& at) const {
+std::shared_ptr<const FileAnalysis> LuaService::analysis_of(const service::At& at) {
   if (auto o = open_.find(at.path);
       o != open_.end() && o->second.analysis && o->second.document == at.document)
     return o->second.analysis;
-  // Not open, or the service has not taken the editor's latest text yet: analysed now.
-  return std::make_shared<const FileAnalysis>(
-      analyze(at.document->text, settings_ ? options_for(at.path).version : LuaVersion::Lua54));
+  // Not open, or the service has not taken the editor's latest text yet: the last analysis of
+  // this very text, or one made now.
+  const LuaVersion version = settings_ ? options_for(at.path).version : LuaVersion::Lua54;
+  const auto analyse = [&at, version] { return analyze(at.document->text, version); };
+  return recent_.get(at.path, at.document, version, analyse);
 }
 
 Task<workspace::SnapshotPtr> LuaService::text_of(const std::string& path, Texts& texts) {

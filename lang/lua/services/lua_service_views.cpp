@@ -8,6 +8,7 @@
 #include "lang/lua/query/semantic_tokens.hpp"
 #include "lang/lua/query/workspace_symbols.hpp"
 #include "lang/lua/services/lua_service.hpp"
+#include "lang/lua/services/luarc_fix.hpp"
 #include "lang/lua/services/service_values.hpp"
 
 namespace moonring::lua {
@@ -99,6 +100,10 @@ Task<Result<std::vector<service::QuickFix>>> LuaService::quick_fixes(
     out.push_back(std::move(fix));
   };
   for (const service::FixableDiagnostic& d : diagnostics) {
+    if (d.code == "undefined-global")
+      if (auto fix = co_await declare_global_fix(roots_, at.path, a->parsed.tree, a->binding,
+                                                 d.offset, d.index))
+        out.push_back(std::move(*fix));
     if (!d.code.starts_with("unused-")) continue;  // unused-local, -arg, -loop-var, -function
     add(query::prefix_with_underscore(a->parsed.tree, a->binding, d.offset), d.index, true);
     add(query::remove_unused_local(a->parsed.tree, a->binding, d.offset), d.index, false);

@@ -118,3 +118,73 @@ TEST_CASE("lua service: a broken .luarc.json is reported and the defaults apply"
   CHECK(codes(seen.latest[t.path("a.lua")]) ==
         std::vector<std::string>{"undefined-global undefined global 'x'"});
 }
+
+TEST_CASE("lua service: while loading, large files are analysed on the other cores") {
+  // Every large file analysed on the service's core would hold up a request about the open
+  // document for as long as its analysis takes (issue 13: hover while 1 GB loads).
+  test::TempTree t;
+  std::string large;
+  for (int i = 0; large.size() <= lua::LuaService::kInteractiveFileBytes; ++i)
+    large += "local value_" + std::to_string(i) + " = { " + std::to_string(i) + ", 'text' }\n";
+  std::vector<std::string> large_files, small_files;
+  for (int i = 0; i < 24; ++i) {
+    large_files.push_back("large/" + std::to_string(i) + ".lua");
+    small_files.push_back("small/" + std::to_string(i) + ".lua");
+    t.add(large_files.back(), large);
+    t.add(small_files.back(), "local x = " + std::to_string(i) + "\nreturn x\n");
+  }
+  auto rt = test::start_runtime(2);
+  Seen seen;
+  unsigned service_core = 0;
+  std::vector<std::optional<unsigned>> large_cores, small_cores;
+  rt->block_on([&]() -> Task<void> {
+    lua::LuaService service(sinks_into(seen));
+    service_core = Core::current()->id();
+    const std::vector<std::string> roots{t.root()};
+    co_await service.load(roots);
+    for (const std::string& f : large_files) large_cores.push_back(service.core_of(t.path(f)));
+    for (const std::string& f : small_files) small_cores.push_back(service.core_of(t.path(f)));
+    co_await service.stop();
+  });
+  for (const std::optional<unsigned>& core : large_cores) {
+    REQUIRE(core.has_value());
+    CHECK(*core != service_core);
+  }
+  for (const std::optional<unsigned>& core : small_cores) CHECK(core.has_value());
+  for (const std::string& f : large_files) CHECK(seen.publishes[t.path(f)] == 1);
+}
+
+TEST_CASE("lua service: queries on a file that is not open follow its text, never an older one") {
+  // A file not open is read again at each request; its analysis is kept for the same text only.
+  test::TempTree t;
+  t.add("a.lua", "return 1\n");
+  auto rt = test::start_runtime(1);
+  Seen seen;
+  const std::string local_text = "local name = 1\nreturn name\n";
+  const std::string global_text = "name = 1\nreturn name\n";
+  std::vector<std::string> answers;
+  rt->block_on([&]() -> Task<void> {
+    lua::LuaService service(sinks_into(seen));
+    const std::vector<std::string> roots{t.root()};
+    co_await service.load(roots);
+    // Each request its own snapshot, as lsp/ reads the file from disk for each.
+    for (const std::string* text : {&local_text, &global_text, &local_text, &local_text}) {
+      auto doc = std::make_shared<workspace::Snapshot>();
+      doc->uri = workspace::path_to_file_uri(t.path("a.lua"));
+      doc->text = *text;
+      doc->lines = workspace::LineIndex(doc->text);
+      const auto offset = static_cast<std::uint32_t>(text->rfind("name") + 1);
+      // Named, not built inside the co_await: GCC 12 destroys such a temporary twice.
+      service::At at{t.path("a.lua"), doc, offset};
+      auto found = co_await service.hover(std::move(at), CancellationToken{});
+      answers.push_back(found && *found ? (*found)->markdown : std::string("(none)"));
+    }
+    co_await service.stop();
+  });
+  REQUIRE(answers.size() == 4);
+  CHECK(answers[0].find("*local*") != std::string::npos);
+  CHECK(answers[1].find("*local*") == std::string::npos);
+  CHECK(answers[1].find("global") != std::string::npos);
+  CHECK(answers[2] == answers[0]);
+  CHECK(answers[3] == answers[0]);
+}
