@@ -87,7 +87,15 @@ Task<Result<Message>> AgentLink::request(std::string_view command, std::string_v
   std::string out;
   append_request(out, seq, command, arguments_json);
   wire_.send(out);
-  co_return co_await replies_.wait(seq, limit, std::move(what));
+  auto answer = co_await replies_.wait(seq, limit, std::move(what));
+  // The editor cancelled it: the agent may be running it still (a long evaluation), so it hears
+  // of the cancel too. Its late answer finds no waiter and is dropped.
+  if (!answer && is_cancelled(answer.error()) && running_ && !closed_) {
+    std::string cancel;
+    append_request(cancel, next_seq_++, "cancel", "{\"requestId\":" + std::to_string(seq) + "}");
+    wire_.send(cancel);
+  }
+  co_return answer;
 }
 
 }  // namespace moonring::dap

@@ -35,7 +35,7 @@ class AgentLink {
   void close();
 
   // A request to the agent and its response (success or failure alike), or an error after
-  // `limit` or when the link ends first.
+  // `limit` or when the link ends first. Cancelled, it sends the agent `cancel` for it.
   Task<Result<Message>> request(std::string_view command, std::string_view arguments_json,
                                 std::chrono::milliseconds limit);
 

@@ -157,6 +157,7 @@ ChildProcess::ChildProcess(ChildProcess&& o) noexcept
     : pid_(std::exchange(o.pid_, -1)),
       pidfd_(std::exchange(o.pidfd_, -1)),
       status_(o.status_),
+      released_(o.released_),
       out_(std::move(o.out_)),
       err_(std::move(o.err_)) {}
 
@@ -169,7 +170,7 @@ ChildProcess& ChildProcess::operator=(ChildProcess&& o) noexcept {
 }
 
 ChildProcess::~ChildProcess() {
-  if (pid_ > 0 && !status_) {
+  if (pid_ > 0 && !status_ && !released_) {
     ::kill(pid_, SIGKILL);
     reap(true);
   }

@@ -1,6 +1,7 @@
 // A launched debuggee: a child process with its stdout and stderr on pipes, awaited through a
-// pidfd. It dies with the adapter (PR_SET_PDEATHSIG) and, whatever happens to the session, is
-// killed and reaped when this object goes: the adapter never leaves an orphan or a zombie.
+// pidfd. It dies with the adapter (PR_SET_PDEATHSIG) and, unless released (the editor asked to
+// leave it running), is killed and reaped when this object goes: the adapter never leaves an
+// orphan or a zombie it was not asked to leave.
 #pragma once
 
 #include <optional>
@@ -45,6 +46,9 @@ class ChildProcess {
   std::optional<int> exit_status() const { return status_; }
   // Sends `signal` unless the child has been reaped.
   void kill(int signal);
+  // Leaves the child running when this object goes (disconnect with terminateDebuggee false):
+  // neither killed nor reaped here.
+  void release() { released_ = true; }
 
  private:
   bool reap(bool block);
@@ -52,6 +56,7 @@ class ChildProcess {
   int pid_ = -1;
   int pidfd_ = -1;
   std::optional<int> status_;
+  bool released_ = false;
   FdStream out_;
   FdStream err_;
 };

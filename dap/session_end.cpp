@@ -110,9 +110,12 @@ Task<void> Server::end_debuggee(bool terminate) {
     start_failed("the session ended while the debuggee was starting");
   }
   if (link_ && link_->running()) {
-    auto answer = co_await link_->request(
-        "disconnect", terminate ? "{\"terminateDebuggee\":true}" : "{\"terminateDebuggee\":false}",
-        limits_.ending);
+    // A program left running on our pipes must outlive us: the agent drops the parent-death
+    // signal and sends its output to /dev/null before it answers (docs/debugger.md).
+    std::string arguments = terminate  ? "{\"terminateDebuggee\":true}"
+                            : process_ ? "{\"terminateDebuggee\":false,\"moonringOutlive\":true}"
+                                       : "{\"terminateDebuggee\":false}";
+    auto answer = co_await link_->request("disconnect", arguments, limits_.ending);
     (void)answer;  // an agent that cannot answer is dealt with below
   }
   if (process_ && terminate) {
@@ -123,6 +126,7 @@ Task<void> Server::end_debuggee(bool terminate) {
     }
   } else if (process_) {
     detached_ = true;
+    process_->release();
   }
   if (!terminate && link_) link_->close();
 }

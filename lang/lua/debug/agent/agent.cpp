@@ -104,12 +104,48 @@ bool greet(Agent& agent, Connection& connection) {
   return true;
 }
 
+// `cancel`, answered on the socket thread: the VM may be busy with the very request. One still
+// in the inbox is dropped and answered "cancelled"; one running (an evaluation) is ended by its
+// thread's count hook (inspect.cpp), and its answer says why.
+void cancel(Agent& agent, Connection& connection, const Json& message) {
+  std::int64_t id = 0;
+  if (message.contains("arguments") && message["arguments"].is_object())
+    id = message["arguments"].value("requestId", std::int64_t{0});
+  std::optional<Json> dropped;
+  {
+    std::lock_guard lock(agent.mutex);
+    agent.cancelled_request = id;
+    for (auto it = agent.inbox.begin(); it != agent.inbox.end(); ++it) {
+      if (it->value("type", "") == "request" && it->value("seq", std::int64_t{0}) == id &&
+          id != 0) {
+        dropped = std::move(*it);
+        agent.inbox.erase(it);
+        break;
+      }
+    }
+  }
+  if (dropped)
+    connection.write({{"seq", ++agent.seq},
+                      {"type", "response"},
+                      {"request_seq", id},
+                      {"success", false},
+                      {"command", dropped->value("command", "")},
+                      {"message", "cancelled"}});
+  connection.write({{"seq", ++agent.seq},
+                    {"type", "response"},
+                    {"request_seq", message.value("seq", 0)},
+                    {"success", true},
+                    {"command", "cancel"}});
+}
+
 // Reads one debugger's requests into the inbox until it leaves.
 void run_session(Agent& agent, const std::shared_ptr<Connection>& connection) {
+  std::uint64_t session = 0;
   {
     std::lock_guard lock(agent.mutex);
     agent.connection = connection;
     agent.attached = true;
+    session = ++agent.session;
   }
   while (std::optional<Json> message = connection->read()) {
     if (message->value("type", "") != "request" || !message->contains("command") ||
@@ -120,14 +156,19 @@ void run_session(Agent& agent, const std::shared_ptr<Connection>& connection) {
       connection->write(response);
       continue;
     }
+    if ((*message)["command"] == "cancel") {
+      cancel(agent, *connection, *message);
+      continue;
+    }
     std::lock_guard lock(agent.mutex);
     agent.inbox.push_back(std::move(*message));
     agent.arm_service_locked();
     agent.wake.notify_all();
   }
   std::lock_guard lock(agent.mutex);
-  agent.inbox.push_back(Json{{"type", "_detached"},
-                             {"connection", reinterpret_cast<std::uintptr_t>(connection.get())}});
+  // By session number, not by the connection's address: the next debugger's connection may
+  // be allocated where this one was, and must not be taken for it.
+  agent.inbox.push_back(Json{{"type", "_detached"}, {"session", session}});
   agent.arm_service_locked();
   agent.wake.notify_all();
 }
@@ -199,6 +240,8 @@ void Agent::detach(lua_State* L) {
   ++generation;
   function_breakpoints.clear();
   break_on_all_errors = break_on_uncaught = false;
+  catch_errors(L, false);
+  forget_verdicts(L);
   step = StepKind::none;
   pause_now = false;
   clear_refs(L);
@@ -260,6 +303,7 @@ std::string start_agent(lua_State* L, const AgentOptions& options) {
   agent->stop_on_entry = options.stop_on_entry;
   if (!options.no_auth && options.token) agent->token = *options.token;
   wrap_os_exit(L);
+  agent->note_coroutine_functions(L);
   std::string error;
   if (!options.listen.empty()) {
     std::string host;
@@ -302,9 +346,14 @@ std::string start_agent(lua_State* L, const AgentOptions& options) {
 }
 
 void agent_uncaught_error(lua_State* L) {
+  agent_error_raised(L, false);
+}
+
+void agent_error_raised(lua_State* L, bool caught) {
   Agent* agent = g_agent;
   if (agent == nullptr || !agent->attached || agent->stop.active ||
-      !(agent->break_on_uncaught || agent->break_on_all_errors))
+      !(caught ? agent->break_on_all_errors
+               : agent->break_on_uncaught || agent->break_on_all_errors))
     return;
   // Not inside a hook: evaluations while stopped here must not fire hooks of their own.
   lua_sethook(L, nullptr, 0, 0);

@@ -5,6 +5,7 @@
 
 #include <lua.hpp>
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -56,6 +57,17 @@ struct KnownFunction {
 
 enum class StepKind { none, in, over, out, entry };
 
+// The call hook's verdict on one function (hooks.cpp), as of a breakpoint generation: a Lua
+// function whose lines hold a breakpoint wants the line hook; coroutine.resume and wrap
+// functions may adopt a coroutine. The function is anchored in the registry while its slot holds
+// it, so its address cannot be another's.
+enum class Verdict : std::uint8_t { unwatched, watched, adopts };
+struct VerdictSlot {
+  const void* function = nullptr;
+  unsigned generation = 0;
+  Verdict verdict = Verdict::unwatched;
+};
+
 // One variables reference: a frame's scope, or a value kept in the registry's ref table.
 struct VarRef {
   enum Kind { locals, upvalues, varargs, globals, value } kind = value;
@@ -91,8 +103,10 @@ class Agent {
   std::condition_variable wake;
   std::deque<Json> inbox;                  // requests, and {"type":"_detached"} when a peer left
   std::shared_ptr<Connection> connection;  // the current debugger, if any
+  std::uint64_t session = 0;               // counts debuggers: the current one's number
   std::atomic<int> seq{0};
   std::atomic<bool> attached{false};
+  std::atomic<std::int64_t> cancelled_request{0};  // the seq of the last `cancel`'s request
   bool vm_gone = false;  // the program ended: the VM may be freed, no more hooks (under mutex)
   std::thread socket_thread;
 
@@ -114,13 +128,19 @@ class Agent {
   std::unordered_map<lua_State*, std::vector<std::intptr_t>> watched_returns;
   lua_State* returns_thread = nullptr;  // the entry of the last lookup
   std::vector<std::intptr_t>* returns = nullptr;
+  std::array<VerdictSlot, 2048> verdicts{};  // by function address
   std::vector<std::string> function_breakpoints;
+  // coroutine.resume and the C function behind coroutine.wrap's functions, as the program
+  // started: a call to one adopts a coroutine that has no hook (created before the debugger).
+  lua_CFunction resume_function = nullptr;
+  lua_CFunction wrap_function = nullptr;
   bool break_on_all_errors = false;
   bool break_on_uncaught = false;
   StepKind step = StepKind::none;
   lua_State* step_thread = nullptr;
   int step_depth = 0;
   bool pause_now = false;
+  std::int64_t running_request = 0;  // the seq of the request being handled
   Stop stop;
 
   // Sends a message (events and responses carry the agent's own seq).
@@ -142,12 +162,21 @@ class Agent {
   void stop_here(lua_State* L, const char* reason, Json extra = Json::object());
   ChunkInfo& chunk_of(const lua_Debug& ar);
   bool watched(lua_State* L, int level, lua_Debug& ar);  // a Lua function with breakpoints
-  void forget_returns();                                 // every thread rebuilds
+  // The same for the function a call hook's `ar` entered, decided once per closure and
+  // breakpoint generation; a C function is never watched (but may adopt a coroutine).
+  bool enters_watched(lua_State* L, lua_Debug* ar);
+  void note_coroutine_functions(lua_State* L);  // resume_function, wrap_function
+  void forget_verdicts(lua_State* L);           // every slot emptied, every anchor dropped
+  void forget_returns();                        // every thread rebuilds
   // watched_returns[L], rebuilt from L's stack if absent; the last thread's entry is at hand.
   std::vector<std::intptr_t>& returns_of(lua_State* L) {
     return L == returns_thread ? *returns : find_returns(L);
   }
   std::vector<std::intptr_t>& find_returns(lua_State* L);
+
+  // caught.cpp: the "all" filter's pcall and xpcall in the globals, or the originals back.
+  void catch_errors(lua_State* L, bool on);
+  bool catches_errors() const;  // whether this VM can (5.2 and later)
 
   // breakpoints.cpp
   Json set_breakpoints(lua_State* L, const Json& arguments);
@@ -179,6 +208,13 @@ class Agent {
 };
 
 extern Agent* g_agent;
+
+// An error is being raised on L (its value at the top, its frames on the stack), caught by a
+// pcall or not: stops there when the exception filters ask for it.
+void agent_error_raised(lua_State* L, bool caught);
+
+// The count hook of an evaluation's thread (inspect.cpp): raises "cancelled" when told to.
+void cancel_hook(lua_State* L, lua_Debug* ar);
 
 // The hook every thread of the debugged state gets.
 void agent_hook(lua_State* L, lua_Debug* ar);

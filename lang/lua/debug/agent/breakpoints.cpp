@@ -126,6 +126,7 @@ void Agent::learn_lines(lua_State* L, int level, ChunkInfo& chunk) {
   for (const KnownFunction& old : functions)
     if (old.first == f.first && old.last == f.last) return;
   functions.push_back(std::move(f));
+  ++generation;  // verdicts cached per closure may change with these lines (a main chunk's)
   // A function that ran for the first time may verify (or better place) pending breakpoints.
   auto found = breakpoints.find(chunk.path);
   if (found == breakpoints.end()) return;

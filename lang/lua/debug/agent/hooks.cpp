@@ -67,6 +67,53 @@ bool wants_lines(Agent& agent, lua_State* L, int level, const lua_Debug& ar, Chu
   return covers_breakpoint(*chunk.breakpoints, ar, main_lines_of(agent, chunk.path));
 }
 
+// The registry's anchors for the verdict cache (agent_state.hpp): light userdata (a function's
+// address) -> the function. A function is anchored exactly while a slot holds its address, so it
+// cannot be collected and its address cannot come back as another function's with its verdict.
+char kAnchorsKey;
+
+// Pushes the anchors table, made on first use.
+void push_anchors(lua_State* L) {
+  compat::push_registry_entry(L, &kAnchorsKey);
+  if (lua_istable(L, -1)) return;
+  lua_pop(L, 1);
+  lua_newtable(L);
+  lua_pushvalue(L, -1);
+  compat::set_registry_entry(L, &kAnchorsKey);
+}
+
+// anchors[address] = the value at the top (popped; nil drops the anchor).
+void set_anchor(lua_State* L, const void* address) {
+  push_anchors(L);
+  lua_pushlightuserdata(L, const_cast<void*>(address));
+  lua_pushvalue(L, -3);
+  lua_rawset(L, -3);
+  lua_pop(L, 2);
+}
+
+// A coroutine about to run through the C function at the top (coroutine.resume, or a
+// coroutine.wrap function) gets the hook if it has none: it was made before the debugger came,
+// when new threads inherited no hook. Its return frames are rebuilt from its stack.
+void adopt_coroutine(Agent& agent, lua_State* L, lua_Debug* ar) {
+  lua_CFunction f = lua_tocfunction(L, -1);
+  if (f == nullptr) return;
+  lua_State* co = nullptr;
+  if (f == agent.resume_function && lua_getlocal(L, ar, 1) != nullptr) {
+    co = lua_tothread(L, -1);
+    lua_pop(L, 1);
+  } else if (f == agent.wrap_function && lua_getupvalue(L, -1, 1) != nullptr) {
+    co = lua_tothread(L, -1);
+    lua_pop(L, 1);
+  }
+  if (co == nullptr || co == L || lua_gethook(co) == agent_hook) return;
+  agent.watched_returns.erase(co);
+  if (agent.returns_thread == co) {
+    agent.returns_thread = nullptr;
+    agent.returns = nullptr;
+  }
+  lua_sethook(co, agent_hook, LUA_MASKCALL | LUA_MASKRET, 1);
+}
+
 bool is_function_breakpoint(const Agent& agent, const char* name) {
   if (name == nullptr) return false;
   for (const std::string& wanted : agent.function_breakpoints)
@@ -107,6 +154,59 @@ bool Agent::watched(lua_State* L, int level, lua_Debug& ar) {
   if (lua_getstack(L, level, &ar) == 0 || lua_getinfo(L, "S", &ar) == 0 || ar.what[0] == 'C')
     return false;
   return wants_lines(*this, L, level, ar, chunk_of(ar));
+}
+
+bool Agent::enters_watched(lua_State* L, lua_Debug* ar) {
+  // A hit costs lua_getinfo "f", lua_topointer and a slot compare (fewer calls into the VM than
+  // one lua_getinfo "S", measured); a miss asks "S" (or, for a C function, its address).
+  lua_getinfo(L, "f", ar);
+  const void* function = lua_topointer(L, -1);
+  auto bits = reinterpret_cast<std::uintptr_t>(function);
+  VerdictSlot& slot = verdicts[((bits >> 4) ^ (bits >> 14)) % verdicts.size()];
+  if (slot.function != function || slot.generation != generation) {
+    Verdict verdict = Verdict::unwatched;
+    if (lua_CFunction f = lua_tocfunction(L, -1); f != nullptr) {
+      if (f == resume_function || f == wrap_function) verdict = Verdict::adopts;
+    } else if (lua_getinfo(L, "S", ar) != 0 && wants_lines(*this, L, 0, *ar, chunk_of(*ar))) {
+      verdict = Verdict::watched;
+    }
+    if (slot.function != function) {
+      if (slot.function != nullptr) {
+        lua_pushnil(L);
+        set_anchor(L, slot.function);
+      }
+      lua_pushvalue(L, -1);
+      set_anchor(L, function);
+      slot.function = function;
+    }
+    slot.generation = generation;  // after any lines learned just now
+    slot.verdict = verdict;
+  }
+  if (slot.verdict == Verdict::adopts) adopt_coroutine(*this, L, ar);
+  lua_pop(L, 1);
+  return slot.verdict == Verdict::watched;
+}
+
+void Agent::forget_verdicts(lua_State* L) {
+  verdicts.fill(VerdictSlot{});
+  lua_pushnil(L);
+  compat::set_registry_entry(L, &kAnchorsKey);
+}
+
+void Agent::note_coroutine_functions(lua_State* L) {
+  lua_getglobal(L, "coroutine");
+  if (lua_istable(L, -1)) {
+    lua_getfield(L, -1, "resume");
+    resume_function = lua_tocfunction(L, -1);
+    lua_pop(L, 1);
+    // The C function behind every wrap: ask one wrap of a harmless function.
+    lua_getfield(L, -1, "wrap");
+    lua_getglobal(L, "type");
+    if (lua_isfunction(L, -2) && lua_pcall(L, 1, 1, 0) == LUA_OK)
+      wrap_function = lua_tocfunction(L, -1);
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
 }
 
 std::vector<std::intptr_t>& Agent::find_returns(lua_State* L) {
@@ -263,7 +363,6 @@ void agent_hook(lua_State* L, lua_Debug* ar) {
       return;
     }
     default: {  // a call or a tail call
-      if (lua_getinfo(L, "S", ar) == 0) return;
       if (!agent->function_breakpoints.empty() && lua_getinfo(L, "n", ar) != 0 &&
           is_function_breakpoint(*agent, ar->name)) {
         agent->stop_here(L, "function breakpoint");
@@ -279,11 +378,7 @@ void agent_hook(lua_State* L, lua_Debug* ar) {
         std::intptr_t key = compat::frame_key(L, 0);
         if (returns.empty() || returns.back() != key) returns.push_back(key);
       }
-      bool want_lines = false;
-      if (ar->what[0] != 'C') {
-        ChunkInfo& chunk = agent->chunk_of(*ar);
-        want_lines = wants_lines(*agent, L, 0, *ar, chunk);
-      }
+      bool want_lines = agent->enters_watched(L, ar);
       int wanted = mask & ~(LUA_MASKLINE | LUA_MASKRET);
       if (want_lines) wanted |= LUA_MASKLINE | LUA_MASKRET;
       if (!returns.empty() || !compat::kReturnsByFrame) wanted |= LUA_MASKRET;

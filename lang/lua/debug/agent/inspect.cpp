@@ -491,6 +491,14 @@ Json Agent::variables(lua_State* L, const Json& arguments) {
   return {{"variables", list}};
 }
 
+// An evaluation's count hook: ends it with an error once its request is cancelled.
+void cancel_hook(lua_State* L, lua_Debug*) {
+  Agent* agent = g_agent;
+  if (agent != nullptr && agent->running_request != 0 &&
+      agent->cancelled_request.load() == agent->running_request)
+    luaL_error(L, "cancelled");
+}
+
 std::string Agent::evaluate_at(lua_State* L, lua_State* thread, int level, const std::string& code,
                                bool statement_ok, int& results) {
   int top = lua_gettop(L);
@@ -520,12 +528,24 @@ std::string Agent::evaluate_at(lua_State* L, lua_State* thread, int level, const
     lua_setmetatable(L, -2);
     compat::set_chunk_env(L, function);
   }
-  if (lua_pcall(L, 0, LUA_MULTRET, 0) != LUA_OK) {
-    std::string message = lua_tostring(L, -1) != nullptr ? lua_tostring(L, -1) : value_text(L, -1);
+  // Run on a thread of its own, whose count hook lets a `cancel` end a long evaluation: the
+  // stopped thread runs no hooks (the VM is inside one), a new thread does.
+  lua_State* runner = lua_newthread(L);
+  lua_insert(L, function);  // anchored below the function
+  lua_xmove(L, runner, 1);
+  lua_sethook(runner, cancel_hook, LUA_MASKCOUNT, 1000);
+  int returned = 0;
+  int ended = compat::resume(runner, L, returned);
+  if (ended != LUA_OK) {
+    std::string message = ended == LUA_YIELD                    ? "cannot yield in an evaluation"
+                          : lua_tostring(runner, -1) != nullptr ? lua_tostring(runner, -1)
+                                                                : value_text(runner, -1);
     lua_settop(L, top);
     return message;
   }
-  results = lua_gettop(L) - top;
+  lua_xmove(runner, L, returned);
+  lua_remove(L, top + 1);  // the runner
+  results = returned;
   return "";
 }
 

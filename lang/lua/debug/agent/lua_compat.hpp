@@ -101,6 +101,44 @@ inline const char* to_display(lua_State* L, int index, size_t* length) {
 #endif
 }
 
+// registry[key] for a light-userdata key, pushed.
+inline void push_registry_entry(lua_State* L, const void* key) {
+#if LUA_VERSION_NUM >= 502
+  lua_rawgetp(L, LUA_REGISTRYINDEX, key);
+#else
+  lua_pushlightuserdata(L, const_cast<void*>(key));
+  lua_rawget(L, LUA_REGISTRYINDEX);
+#endif
+}
+
+// registry[key] = the value at the top (popped).
+inline void set_registry_entry(lua_State* L, const void* key) {
+#if LUA_VERSION_NUM >= 502
+  lua_rawsetp(L, LUA_REGISTRYINDEX, key);
+#else
+  lua_pushlightuserdata(L, const_cast<void*>(key));
+  lua_insert(L, -2);
+  lua_rawset(L, LUA_REGISTRYINDEX);
+#endif
+}
+
+// Runs the function at the top of `co` (a fresh thread) to its end: the status, and in
+// `results` how many values it left on `co`'s stack.
+inline int resume(lua_State* co, lua_State* from, int& results) {
+#if LUA_VERSION_NUM >= 504
+  return lua_resume(co, from, 0, &results);
+#elif LUA_VERSION_NUM >= 502
+  int status = lua_resume(co, from, 0);
+  results = lua_gettop(co);
+  return status;
+#else
+  (void)from;
+  int status = lua_resume(co, 0);
+  results = lua_gettop(co);
+  return status;
+#endif
+}
+
 // The main thread of L's state, pushed.
 inline void push_main_thread(lua_State* L) {
 #if LUA_VERSION_NUM >= 502

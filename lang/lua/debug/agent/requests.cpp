@@ -1,5 +1,7 @@
 // The requests the adapter forwards (docs/debugger.md), dispatched on the VM thread: while the
 // program is held or stopped (the serve loop) or running (the count hook drains the inbox).
+#include <fcntl.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -25,6 +27,21 @@ void push_key(lua_State* L, const std::string& name) {
   lua_pushlstring(L, name.data(), name.size());
 }
 
+// A launched program told to run on after its adapter leaves: it no longer dies with the
+// adapter (the launch set PR_SET_PDEATHSIG), and its output, on the adapter's pipes until now,
+// goes to /dev/null instead of killing it with SIGPIPE. Done before the answer: the adapter may
+// exit as soon as it has it.
+void outlive_adapter() {
+  ::prctl(PR_SET_PDEATHSIG, 0);
+  std::fflush(stdout);
+  std::fflush(stderr);
+  int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+  if (null < 0) return;
+  ::dup2(null, STDOUT_FILENO);
+  ::dup2(null, STDERR_FILENO);
+  ::close(null);
+}
+
 // (table, key, value): a protected assignment (a metamethod may raise).
 int assign_entry(lua_State* L) {
   lua_settable(L, 1);
@@ -36,11 +53,11 @@ int assign_entry(lua_State* L) {
 bool Agent::handle(lua_State* L, const Json& request) {
   const std::string type = request.value("type", "");
   if (type == "_detached") {
-    std::uintptr_t gone = request.value("connection", std::uintptr_t{0});
+    std::uint64_t gone = request.value("session", std::uint64_t{0});
     bool current;
     {
       std::lock_guard lock(mutex);
-      current = connection && reinterpret_cast<std::uintptr_t>(connection.get()) == gone;
+      current = connection && session == gone;
     }
     if (!current) return false;
     detach(L);
@@ -52,6 +69,7 @@ bool Agent::handle(lua_State* L, const Json& request) {
                               ? request["arguments"]
                               : kNoArguments;
   int top = lua_gettop(L);
+  running_request = request.value("seq", std::int64_t{0});
   try {
     if (command == "configurationDone") {
       respond(request);
@@ -86,12 +104,13 @@ bool Agent::handle(lua_State* L, const Json& request) {
         std::string id = f.get<std::string>();
         if (id == "all") break_on_all_errors = true;
         if (id == "uncaught") break_on_uncaught = true;
-        // "all" stops only where an uncaught error would: errors that pcall catches are not
-        // seen yet, and the answer says so.
-        Json answer = {{"verified", id == "uncaught"}};
-        if (id == "all") answer["message"] = "stops on uncaught errors only (caught ones: not yet)";
+        // Without caught errors (Lua 5.1, LuaJIT) "all" stops where an uncaught error would.
+        Json answer = {{"verified", id == "uncaught" || (id == "all" && catches_errors())}};
+        if (id == "all" && !catches_errors())
+          answer["message"] = "stops on uncaught errors only (caught ones: Lua 5.2 and later)";
         out.push_back(answer);
       }
+      catch_errors(L, break_on_all_errors);
       respond(request, {{"breakpoints", out}});
       return false;
     }
@@ -248,6 +267,7 @@ bool Agent::handle(lua_State* L, const Json& request) {
     }
     if (command == "disconnect") {
       bool terminate = arguments.value("terminateDebuggee", false);
+      if (!terminate && arguments.value("moonringOutlive", false)) outlive_adapter();
       respond(request);
       if (terminate) {
         std::fflush(nullptr);

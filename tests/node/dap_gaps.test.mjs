@@ -1,0 +1,257 @@
+// `moonring dap` on what the per-closure call hook must keep exact (closures made in loops, tail
+// calls, coroutines, functions that ran before their breakpoints, breakpoints removed and added
+// while running, coroutines made before the debugger attached) and on the session's edges:
+// disconnect leaving a launched program running, exception breakpoints on caught errors, and
+// `cancel`. Driven by @vscode/debugadapter-testsupport in VS Code's request order; fixture lines
+// are found by their tags (`-- @start`).
+// Run: MOONRING_BIN=build-dp/app/moonring node --test tests/node/dap_gaps.test.mjs
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, test } from 'node:test';
+import { DebugClient } from '@vscode/debugadapter-testsupport';
+import { freePort, killAll, moonringBin, startMoonring, waitForExit, withTimeout } from './support/process.mjs';
+
+const timeout = 60_000;
+const STEP_MS = 10_000;
+after(killAll);
+
+const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'dap');
+const fixture = (name) => path.join(fixtures, name);
+
+// The 1-based line of `file` that carries `-- @tag`.
+function tagLine(file, tag) {
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  const index = lines.findIndex((l) => new RegExp(`--.*@${tag}\\b`).test(l));
+  assert.notEqual(index, -1, `no @${tag} in ${file}`);
+  return index + 1;
+}
+
+class RecordingDebugClient extends DebugClient {
+  received = [];
+
+  dispatch(body) {
+    this.received.push(JSON.parse(body));
+    super.dispatch(body);
+  }
+
+  events(name) {
+    return this.received.filter((m) => m.type === 'event' && m.event === name);
+  }
+
+  // The debuggee's process id, from the adapter's "moonring: debugging ... process N" line.
+  debuggeePid() {
+    for (const e of this.events('output')) {
+      const m = /process (\d+)\)/.exec(e.body.output);
+      if (m) return Number(m[1]);
+    }
+    return null;
+  }
+}
+
+async function startAdapter() {
+  const dc = new RecordingDebugClient(moonringBin, 'dap', 'moonring');
+  await dc.start();
+  dc._adapterProcess.stderr.on('data', (d) => process.env.DAP_DEBUG && process.stderr.write(d));
+  return dc;
+}
+
+// VS Code's order; `breakpoints` maps a source path to its lines; `exceptions` are the filters.
+async function startSession(dc, request, args, breakpoints = {}, exceptions = null) {
+  const initialized = dc.waitForEvent('initialized', STEP_MS);
+  await withTimeout(dc.initializeRequest(), STEP_MS, 'initialize');
+  const started = request === 'launch' ? dc.launchRequest(args) : dc.attachRequest(args);
+  started.catch(() => {});
+  await initialized;
+  for (const [file, lines] of Object.entries(breakpoints))
+    await withTimeout(setLines(dc, file, lines), STEP_MS, 'setBreakpoints');
+  if (exceptions) await withTimeout(dc.setExceptionBreakpointsRequest({ filters: exceptions }), STEP_MS, 'setExceptionBreakpoints');
+  await withTimeout(dc.configurationDoneRequest(), STEP_MS, 'configurationDone');
+  await withTimeout(started, STEP_MS, `${request} response`);
+}
+
+function setLines(dc, file, lines) {
+  return dc.setBreakpointsRequest({ source: { path: file }, breakpoints: lines.map((line) => ({ line })) });
+}
+
+// Runs `action` (may be null) and waits for the stopped event that follows (listened for first);
+// resolves with it and the top frame of its thread.
+async function stopAfter(dc, action, what) {
+  const waiting = dc.waitForEvent('stopped', STEP_MS);
+  waiting.catch(() => {});
+  if (action) await withTimeout(action(), STEP_MS, `${what}: the request`);
+  const stopped = await withTimeout(waiting, STEP_MS, what);
+  const trace = await withTimeout(dc.stackTraceRequest({ threadId: stopped.body.threadId }), STEP_MS, 'stackTrace');
+  // The top frame, or for an error the raising one: below the C functions (error, the handler).
+  const frames = trace.body.stackFrames;
+  return { stopped, top: frames.find((f) => f.source?.path) ?? frames[0] };
+}
+
+test('breakpoints stop in closures made in a loop, tail calls, coroutines and functions that ran before them; a removed one no longer stops', { timeout }, async () => {
+  const program = fixture('watch_cases.lua');
+  const line = (tag) => tagLine(program, tag);
+  const dc = await startAdapter();
+  try {
+    let stop = await stopAfter(dc, () => startSession(dc, 'launch', { program, cwd: fixtures }, { [program]: [line('start')] }), 'stop at @start');
+    assert.equal(stop.top.line, line('start'));
+    // early() ran three times before these breakpoints existed.
+    const all = ['start', 'early', 'inloop', 'tail', 'incoroutine', 'again'].map(line);
+    await withTimeout(setLines(dc, program, all), STEP_MS, 'setBreakpoints');
+    const seen = [];
+    const expected = ['early', 'inloop', 'inloop', 'inloop', 'tail', 'incoroutine', 'again'];
+    const byLine = Object.fromEntries(['early', 'inloop', 'tail', 'incoroutine', 'again'].map((t) => [line(t), t]));
+    for (const _ of expected) {
+      stop = await stopAfter(dc, () => dc.continueRequest({ threadId: 1 }), `stop ${seen.length + 1} after ${seen.join(',')}`);
+      assert.equal(stop.stopped.body.reason, 'breakpoint');
+      seen.push(byLine[stop.top.line] ?? stop.top.line);
+      if (seen.at(-1) === 'incoroutine') {
+        // Removed while stopped: early(3) on the @again line runs past @early without stopping.
+        await withTimeout(setLines(dc, program, all.filter((l) => l !== line('early'))), STEP_MS, 'setBreakpoints');
+      }
+    }
+    assert.deepEqual(seen, expected);
+    const terminated = dc.waitForEvent('terminated', STEP_MS);
+    await withTimeout(dc.continueRequest({ threadId: 1 }), STEP_MS, 'continue');
+    await terminated;
+    assert.equal(dc.events('stopped').length, expected.length + 1, 'no stop after the last one');
+  } finally {
+    await dc.stop();
+  }
+});
+
+test('attach: coroutines made before the debugger came stop at their breakpoints (resume and wrap), set while running', { timeout }, async () => {
+  const program = fixture('early_coroutines.lua');
+  const port = await freePort();
+  const debuggee = startMoonring(['run', `--listen=127.0.0.1:${port}`, '--no-auth', program], { collectStdout: false });
+  try {
+    await withTimeout(new Promise((resolve) => debuggee.stdout.on('data', (d) => d.toString().includes('running') && resolve())), STEP_MS, 'the program running');
+    const dc = await startAdapter();
+    try {
+      let stop = await stopAfter(dc, () => startSession(dc, 'attach', { port }, { [program]: [tagLine(program, 'incoroutine')] }), 'stop in the coroutine made before attach');
+      assert.equal(stop.stopped.body.reason, 'breakpoint');
+      assert.equal(stop.top.line, tagLine(program, 'incoroutine'));
+      assert.notEqual(stop.stopped.body.threadId, 1, 'a coroutine is its own thread');
+      await withTimeout(setLines(dc, program, []), STEP_MS, 'clear');
+      await withTimeout(dc.continueRequest({ threadId: 1 }), STEP_MS, 'continue');
+      // Set while the program runs: the wrap's coroutine.
+      stop = await stopAfter(dc, () => setLines(dc, program, [tagLine(program, 'inwrap')]), 'stop in the wrapped coroutine made before attach');
+      assert.equal(stop.top.line, tagLine(program, 'inwrap'));
+      await withTimeout(dc.disconnectRequest({}), STEP_MS, 'disconnect');
+    } finally {
+      dc.stopAdapter();
+    }
+    assert.equal(debuggee.exitCode, null, 'an attached program runs on after disconnect');
+  } finally {
+    debuggee.kill('SIGKILL');
+  }
+});
+
+// The count the program last wrote to `file`, or null.
+function countIn(file) {
+  try {
+    const n = Number(fs.readFileSync(file, 'utf8'));
+    return Number.isFinite(n) && n > 0 ? n : null;
+  } catch {
+    return null;
+  }
+}
+
+// Resolves once `condition()` holds; fails after STEP_MS.
+async function until(condition, what) {
+  const deadline = Date.now() + STEP_MS;
+  while (!condition()) {
+    assert.ok(Date.now() < deadline, `timed out: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+test('launch, then disconnect with terminateDebuggee false: the program runs on (and prints) after the adapter has gone', { timeout }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'moonring-dap-'));
+  const ticks = path.join(dir, 'ticks');
+  const dc = await startAdapter();
+  let pid = null;
+  try {
+    const running = dc.waitForEvent('output', STEP_MS);
+    await startSession(dc, 'launch', { program: fixture('runs_on.lua'), args: [ticks], cwd: fixtures });
+    await running;
+    await until(() => dc.debuggeePid() !== null && countIn(ticks) !== null, 'the program counting');
+    pid = dc.debuggeePid();
+    const adapterExit = waitForExit(dc._adapterProcess, STEP_MS);
+    await withTimeout(dc.disconnectRequest({ terminateDebuggee: false }), STEP_MS, 'disconnect');
+    await adapterExit;
+    // A count written after the adapter exited: the program outlived it, printing included.
+    const then = countIn(ticks);
+    await until(() => countIn(ticks) > then, `the program still counting (pid ${pid}, count ${then})`);
+  } finally {
+    if (pid !== null) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {}
+    }
+    dc.stopAdapter();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+const CAUGHT_OUTPUT = 'false\tcaught by pcall\tfalse\thandled: caught by xpcall\nthrough pcall\ttrue resumed\n';
+
+test('exception filter "all": errors caught by pcall and xpcall stop where raised; "uncaught" lets them pass', { timeout }, async () => {
+  const program = fixture('caught.lua');
+  const dc = await startAdapter();
+  try {
+    let stop = await stopAfter(dc, () => startSession(dc, 'launch', { program, cwd: fixtures }, {}, ['all']), 'stop at the pcall error');
+    assert.equal(stop.stopped.body.reason, 'exception');
+    assert.equal(stop.top.line, tagLine(program, 'raise'));
+    const info = await withTimeout(dc.exceptionInfoRequest({ threadId: stop.stopped.body.threadId }), STEP_MS, 'exceptionInfo');
+    assert.equal(info.body.description, 'caught by pcall');
+    assert.equal(info.body.breakMode, 'always');
+    stop = await stopAfter(dc, () => dc.continueRequest({ threadId: 1 }), 'stop at the xpcall error');
+    assert.equal(stop.top.line, tagLine(program, 'raise'));
+    assert.match(stop.stopped.body.text, /caught by xpcall/);
+    const terminated = dc.waitForEvent('terminated', STEP_MS);
+    await withTimeout(dc.continueRequest({ threadId: 1 }), STEP_MS, 'continue');
+    await terminated;
+    const out = dc.events('output').filter((e) => e.body.category === 'stdout').map((e) => e.body.output).join('');
+    assert.equal(out, CAUGHT_OUTPUT);
+    assert.equal(dc.events('stopped').length, 2);
+  } finally {
+    await dc.stop();
+  }
+
+  const quiet = await startAdapter();
+  try {
+    const terminated = quiet.waitForEvent('terminated', STEP_MS);
+    await startSession(quiet, 'launch', { program, cwd: fixtures }, {}, ['uncaught']);
+    await terminated;
+    const out = quiet.events('output').filter((e) => e.body.category === 'stdout').map((e) => e.body.output).join('');
+    assert.equal(out, CAUGHT_OUTPUT);
+    assert.equal(quiet.events('stopped').length, 0);
+  } finally {
+    await quiet.stop();
+  }
+});
+
+test('cancel: a long evaluation is ended in the debuggee and answered "cancelled"; the session goes on', { timeout }, async () => {
+  const program = fixture('watch_cases.lua');
+  const dc = await startAdapter();
+  try {
+    const stop = await stopAfter(dc, () => startSession(dc, 'launch', { program, cwd: fixtures }, { [program]: [tagLine(program, 'start')] }), 'stop at @start');
+    const trace = await withTimeout(dc.stackTraceRequest({ threadId: stop.stopped.body.threadId }), STEP_MS, 'stackTrace');
+    const frameId = trace.body.stackFrames[0].id;
+    const requestId = dc.sequence; // the seq the evaluate below goes out with
+    const endless = dc.evaluateRequest({ expression: '(function() while true do end end)()', frameId, context: 'repl' });
+    const answered = endless.then(() => 'success', (e) => e.message);
+    await withTimeout(dc.send('cancel', { requestId }), STEP_MS, 'cancel');
+    assert.equal(await withTimeout(answered, STEP_MS, 'the cancelled evaluate'), 'cancelled');
+    // The debuggee is free again: it evaluates, and runs to the end.
+    const two = await withTimeout(dc.evaluateRequest({ expression: '1 + 1', frameId, context: 'repl' }), STEP_MS, 'evaluate after the cancel');
+    assert.equal(two.body.result, '2');
+    const terminated = dc.waitForEvent('terminated', STEP_MS);
+    await withTimeout(dc.continueRequest({ threadId: 1 }), STEP_MS, 'continue');
+    await terminated;
+  } finally {
+    await dc.stop();
+  }
+});
