@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "app/check/check_command.hpp"
+#include "app/index/index_command.hpp"
 #include "app/protocol_commands.hpp"
 #include "app/run/run_command.hpp"
 #include "runtime/runtime.hpp"
@@ -24,6 +25,8 @@ int usage(FILE* out) {
       "              --debug-connect=HOST:PORT] SCRIPT [ARGS...]\n"
       "  check       check Lua files      [PATH...] [--format text|json|sarif]\n"
       "              [--lua-version V] [--jobs N] [--fail-on SEVERITY] (see check --help)\n"
+      "  index       write a SCIP (or LSIF) index  [PATH...] [--output FILE]\n"
+      "              [--format scip|lsif] [--shard K/N]; index merge A.scip ... -o OUT.scip\n"
       "  version     print the version and the runtime backend that this machine gets\n"
       "  help        this text\n",
       out);
@@ -52,6 +55,7 @@ int main(int argc, char** argv) {
   if (command == "help" || command == "--help" || command == "-h") return usage(stdout);
   std::vector<std::string_view> rest(argv + 2, argv + argc);
   if (command == "check") return moonring::app::check_command(argc, argv, 2);
+  if (command == "index") return moonring::app::index_command(argc, argv, 2);
   if (command == "run") return moonring::app::run_command(argc, argv, 2);
   if (command == "lsp") return moonring::app::lsp_command(std::move(rest));
   if (command == "dap") return moonring::app::dap_command(std::move(rest));

@@ -32,10 +32,12 @@ LINKS = {
     "lang/service": ["workspace", "runtime"],
     "lang/lua/services": ["lang/service", "lang/lua/query", "lang/lua/check", "lang/lua/config",
                           "workspace", "runtime"],
+    "lang/lua/index": ["lang/lua/services", "lang/lua/query", "lang/lua/check"],
     "lsp": ["protocol", "lang/service", "workspace"],
     "lang/lua/debug": ["lang/service", "runtime"],
     "dap": ["protocol", "lang/service"],
-    "app": ["lsp", "dap", "protocol", "lang/lua/services", "lang/lua/config", "lang/lua/debug",
+    "app": ["lsp", "dap", "protocol", "lang/lua/services", "lang/lua/index", "lang/lua/config",
+            "lang/lua/debug",
             "workspace", "runtime"],
 }
 
@@ -50,7 +52,8 @@ PLANNED = {
 TARGETS = {"moonring_runtime": "runtime", "moonring_protocol": "protocol",
            "moonring_workspace": "workspace", "moonring_lsp": "lsp", "moonring_dap": "dap",
            "moonring_service": "lang/service", "moonring": "app"}
-for _part in ("syntax", "stdlib", "semantic", "config", "check", "query", "services", "debug"):
+for _part in ("syntax", "stdlib", "semantic", "config", "check", "query", "services", "index",
+              "debug"):
     TARGETS["moonring_lua_" + _part] = "lang/lua/" + _part
 
 # Headers that name a runtime backend: only runtime/ includes them ("Nothing outside runtime/

@@ -22,6 +22,8 @@ packages=(
   liblua5.1-0-dev libluajit-5.1-dev luajit
   # the Neovim plugin's end-to-end test drives real headless Neovim (Debian 12: 0.7)
   neovim
+  # moonring index writes SCIP: Sourcegraph's scip.proto compiled by protoc, read by libprotobuf
+  protobuf-compiler libprotobuf-dev
 )
 
 # Node.js and npm for the integration tests' real clients (any install that provides the commands

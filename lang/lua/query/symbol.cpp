@@ -101,8 +101,8 @@ std::optional<Symbol> symbol_at(const Tree& t, const FileBinding& b, std::uint32
       s.exported = s.owner.this_module && s.owner.path.empty();
       return s;
     case NodeKind::TableField: {
-      if (t.table_field(parent).key != n || t.table_field(parent).kind != FieldKind::Named)
-        return std::nullopt;
+      // A value or a bracketed key is the variable it names (below); only a named key is a field.
+      if (t.table_field(parent).key != n || t.table_field(parent).kind != FieldKind::Named) break;
       s.kind = SymbolKind::Field;
       s.write = s.declaration = true;
       // The table's owner: what the constructor initialises (grand is the Table).

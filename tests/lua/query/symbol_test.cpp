@@ -192,3 +192,15 @@ TEST_CASE("labels, and no symbol on keywords, strings or numbers", "[query][symb
   CHECK(!symbol_at(p.tree(), p.binding, p.at("kw")));
   CHECK(!symbol_at(p.tree(), p.binding, p.at("num") + 1));
 }
+
+TEST_CASE("a name used as a table constructor's value is that variable, not nothing",
+          "[query][symbol]") {
+  // Found by `moonring index`'s agreement test (afp.lua: `{name=dst_path}`): the value of a named
+  // or positional field had no symbol, so hover/definition there answered nothing.
+  auto named =
+      parse_fixture("local «d|x» = 1\nlocal t = {name=«at-r|x», «r|x», [«r|x»] = «r|x»}\n");
+  Symbol s = check_occurrences(named);
+  CHECK(s.kind == SymbolKind::Local);
+  auto positional = parse_fixture("local «d|y» = 1\nreturn {«at-r|y»}\n");
+  CHECK(check_occurrences(positional).kind == SymbolKind::Local);
+}
