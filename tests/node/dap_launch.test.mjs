@@ -12,7 +12,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, test } from 'node:test';
-import { DebugClient } from '@vscode/debugadapter-testsupport';
+import { RecordingDebugClient, startAdapter } from './support/dap.mjs';
 import { freePort, killAll, moonringBin, start, startMoonring, waitForExit, withTimeout } from './support/process.mjs';
 
 const timeout = 60_000;
@@ -43,35 +43,6 @@ async function agentIsBuilt() {
   return answer;
 }
 const skip = (await agentIsBuilt()) ? false : '`moonring run --debug-connect` does not connect yet (no agent in this build)';
-
-class RecordingDebugClient extends DebugClient {
-  received = [];
-
-  dispatch(body) {
-    this.received.push(JSON.parse(body));
-    super.dispatch(body);
-  }
-
-  events(name) {
-    return this.received.filter((m) => m.type === 'event' && m.event === name);
-  }
-
-  // The debuggee's process id, from the adapter's "moonring: debugging ... process N" line.
-  debuggeePid() {
-    for (const e of this.events('output')) {
-      const m = /process (\d+)\)/.exec(e.body.output);
-      if (m) return Number(m[1]);
-    }
-    return null;
-  }
-}
-
-async function startAdapter() {
-  const dc = new RecordingDebugClient(moonringBin, 'dap', 'moonring');
-  await dc.start();
-  dc._adapterProcess.stderr.on('data', (d) => process.env.DAP_DEBUG && process.stderr.write(d));
-  return dc;
-}
 
 function alive(pid) {
   try {

@@ -104,7 +104,7 @@ void flip_index_bit(const std::string& path) {
 TEST_CASE("summary cache: found only for the same path, content, library flag and settings",
           "[summary_cache]") {
   CacheHome home;
-  const std::vector<std::string> roots{"/work/somewhere"};
+  const std::vector<std::string> roots{"/srv/project-a"};
   const std::string text = "local x = 1\nprint(y)\n";
   const Summaries s = summarise_text(text);
   {
@@ -127,7 +127,7 @@ TEST_CASE("summary cache: found only for the same path, content, library flag an
   CHECK_FALSE(cache->find("/w/a.lua", text, true, out.check, out.query));
   auto other_settings = SummaryCache::open(roots, 43);
   CHECK_FALSE(other_settings->find("/w/a.lua", text, false, out.check, out.query));
-  auto other_workspace = SummaryCache::open({"/work/elsewhere"}, 42);
+  auto other_workspace = SummaryCache::open({"/srv/project-b"}, 42);
   CHECK_FALSE(other_workspace->find("/w/a.lua", text, false, out.check, out.query));
 }
 
