@@ -27,6 +27,7 @@ die() {
   echo "bench index: FAILED: $*" >&2
   exit 1
 }
+source "$(dirname "${BASH_SOURCE[0]}")/../common.sh"
 
 [[ -x "$MOONRING" ]] || die "$MOONRING not found; build first"
 [[ -d "$NMAP/nselib" ]] || die "nmap-common is not installed"
@@ -38,30 +39,9 @@ fi
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/moonring-bench-index-XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
-make_nse() {
-  local dest=$1 f
-  mkdir -p "$dest/scripts"
-  (cd "$NMAP/nselib" && find . -type f -name '*.lua') | while read -r f; do
-    mkdir -p "$dest/$(dirname "$f")"
-    cp "$NMAP/nselib/$f" "$dest/$f"
-  done
-  for f in "$NMAP"/scripts/*.nse; do
-    f=${f##*/}
-    cp "$NMAP/scripts/$f" "$dest/scripts/${f%.nse}.lua"
-  done
-}
 make_nse "$WORK/nse"
 
-if [[ $BIG == 1 ]]; then
-  marker="$BIG_DIR/.complete-$COPIES"
-  if [[ ! -f $marker ]]; then
-    rm -rf "$BIG_DIR"
-    mkdir -p "$BIG_DIR"
-    for i in $(seq 1 "$COPIES"); do cp -r "$WORK/nse" "$BIG_DIR/copy$(printf '%03d' "$i")"; done
-    sync -f "$BIG_DIR"
-    touch "$marker"
-  fi
-fi
+[[ $BIG == 1 ]] && make_big index "$WORK/nse" "$BIG_DIR" "$COPIES"
 
 # One timed run: "seconds rss_mb scip_mb" of `moonring index DIR`.
 index_once() {

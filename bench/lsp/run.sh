@@ -29,6 +29,7 @@ die() {
   echo "bench lsp: FAILED: $*" >&2
   exit 1
 }
+source "$(dirname "${BASH_SOURCE[0]}")/../common.sh"
 
 [[ -x "$MOONRING" ]] || die "$MOONRING not found; build the moonring target first"
 command -v node >/dev/null || die "node not found (scripts/install-deps.sh installs it)"
@@ -44,41 +45,9 @@ fi
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/moonring-bench-lsp-XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
-# The NSE workspace as docs/ANCHORS.md defines it: nselib's .lua files with their subfolders at the
-# root (so `require "stdnse"` resolves), scripts/*.nse as scripts/*.lua.
-make_nse() {
-  local dest=$1 f
-  mkdir -p "$dest/scripts"
-  (cd "$NMAP/nselib" && find . -type f -name '*.lua') | while read -r f; do
-    mkdir -p "$dest/$(dirname "$f")"
-    cp "$NMAP/nselib/$f" "$dest/$f"
-  done
-  for f in "$NMAP"/scripts/*.nse; do
-    f=${f##*/}
-    cp "$NMAP/scripts/$f" "$dest/scripts/${f%.nse}.lua"
-  done
-}
 make_nse "$WORK/nse"
 
-# The 1 GB replica: COPIES copies of the NSE workspace side by side, built once and reused (the
-# marker names the copy count); the new pages are written back before anything is timed.
-if [[ $BIG == 1 ]]; then
-  marker="$BIG_DIR/.complete-$COPIES"
-  if [[ ! -f $marker ]]; then
-    start=$(date +%s.%N)
-    rm -rf "$BIG_DIR"
-    mkdir -p "$BIG_DIR"
-    for i in $(seq 1 "$COPIES"); do
-      cp -r "$WORK/nse" "$BIG_DIR/copy$(printf '%03d' "$i")"
-    done
-    sync -f "$BIG_DIR"
-    touch "$marker"
-    printf 'bench lsp: 1 GB workspace built in %.1f s under %s\n' \
-      "$(echo "$(date +%s.%N) - $start" | bc)" "$BIG_DIR" >&2
-  else
-    echo "bench lsp: reusing the 1 GB workspace under $BIG_DIR" >&2
-  fi
-fi
+[[ $BIG == 1 ]] && make_big lsp "$WORK/nse" "$BIG_DIR" "$COPIES"
 
 # The servers' stderr (and LuaLS's logs) go to LOGDIR when set, kept; otherwise into WORK.
 LOGDIR=${LOGDIR:-$WORK}
