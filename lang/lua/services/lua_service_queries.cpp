@@ -65,20 +65,26 @@ std::shared_ptr<const FileAnalysis> LuaService::analysis_of(const service::At& a
   return recent_.get(at.path, at.document, version, analyse);
 }
 
-Task<workspace::SnapshotPtr> LuaService::text_of(const std::string& path, Texts& texts) {
-  if (auto known = texts.find(path); known != texts.end()) co_return known->second;
-  workspace::SnapshotPtr doc;
+std::optional<workspace::SnapshotPtr> LuaService::known_text(const std::string& path,
+                                                             Texts& texts) const {
+  if (auto known = texts.find(path); known != texts.end()) return known->second;
   if (auto o = open_.find(path); o != open_.end()) {
-    doc = o->second.document;
-  } else {
-    auto text = co_await run_blocking([&path] { return config::read_text_file(path); });
-    if (text) {
-      auto read = std::make_shared<workspace::Snapshot>();
-      read->uri = path;
-      read->text = std::move(*text);
-      read->lines = workspace::LineIndex(read->text);
-      doc = std::move(read);
-    }
+    texts.emplace(path, o->second.document);
+    return o->second.document;
+  }
+  return std::nullopt;
+}
+
+Task<workspace::SnapshotPtr> LuaService::text_of(const std::string& path, Texts& texts) {
+  if (std::optional<workspace::SnapshotPtr> known = known_text(path, texts)) co_return *known;
+  workspace::SnapshotPtr doc;
+  auto text = co_await run_blocking([&path] { return config::read_text_file(path); });
+  if (text) {
+    auto read = std::make_shared<workspace::Snapshot>();
+    read->uri = path;
+    read->text = std::move(*text);
+    read->lines = workspace::LineIndex(read->text);
+    doc = std::move(read);
   }
   texts.emplace(path, doc);
   co_return doc;
@@ -92,7 +98,9 @@ Task<std::vector<service::Location>> LuaService::locations(const service::At& at
   out.reserve(found.size());
   for (query::Location& l : found) {
     if (cancel.cancelled()) break;
-    workspace::SnapshotPtr doc = co_await text_of(l.path, texts);
+    std::optional<workspace::SnapshotPtr> known = known_text(l.path, texts);
+    workspace::SnapshotPtr doc = known ? *known : nullptr;
+    if (!known) doc = co_await text_of(l.path, texts);
     if (!doc) continue;  // gone since it was indexed
     out.push_back({std::move(l.path), span(*doc, l.range)});
   }
@@ -175,7 +183,9 @@ Task<Result<std::vector<service::TextEdit>>> LuaService::rename(service::At at,
   out.reserve(result.edits.size());
   for (query::TextEdit& e : result.edits) {
     if (cancel.cancelled()) co_return cancelled();
-    workspace::SnapshotPtr doc = co_await text_of(e.path, texts);
+    std::optional<workspace::SnapshotPtr> known = known_text(e.path, texts);
+    workspace::SnapshotPtr doc = known ? *known : nullptr;
+    if (!known) doc = co_await text_of(e.path, texts);
     if (!doc) co_return refused("cannot read " + e.path + " to rename in it");
     out.push_back({std::move(e.path), span(*doc, e.range), std::move(e.new_text)});
   }

@@ -21,7 +21,9 @@ Task<Result<std::vector<service::SymbolInfo>>> LuaService::workspace_symbols(
   out.reserve(found.size());
   for (query::WorkspaceSymbol& s : found) {
     if (cancel.cancelled()) co_return cancelled();
-    workspace::SnapshotPtr doc = co_await text_of(s.location.path, texts);
+    std::optional<workspace::SnapshotPtr> known = known_text(s.location.path, texts);
+    workspace::SnapshotPtr doc = known ? *known : nullptr;
+    if (!known) doc = co_await text_of(s.location.path, texts);
     if (!doc) continue;  // gone since it was indexed
     out.push_back({std::move(s.name),
                    std::move(s.container),
