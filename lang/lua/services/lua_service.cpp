@@ -44,9 +44,6 @@ struct ShardLoad {
   std::vector<std::pair<std::string, query::FileSummary>> index;
 };
 
-// Files merged or published on the service's core between two chances for requests to run.
-constexpr std::size_t kMergeSlice = 1024;
-
 // The feed's tag bit of a file larger than LuaService::kInteractiveFileBytes (beside
 // kLibraryFile).
 constexpr std::uint8_t kLargeFile = 2;
@@ -314,25 +311,15 @@ Task<void> LuaService::load(std::vector<std::string> roots) {
   };
   std::vector<ShardLoad> loads = co_await shards_.map_reduce(
       std::move(collect_shard), std::vector<ShardLoad>{}, concat<ShardLoad>);
-  // Built aside and swapped in whole: the merge of a large workspace takes the service's core
-  // for tens of milliseconds, so it lets requests in every kMergeSlice files, and they must see
-  // the previous index meanwhile, never half of this one.
-  std::unordered_map<std::string, std::uint32_t> counts;
-  query::WorkspaceIndex index;
-  index.set_search(roots_);
-  std::size_t merged = 0;
+  counts_.clear();
+  index_ = query::WorkspaceIndex();
+  index_.set_search(roots_);
   for (ShardLoad& l : loads) {
-    for (auto& [name, n] : l.counts) counts[name] += n;
-    for (auto& entry : l.index) {  // no structured binding across a co_await (GCC 12)
-      if (++merged % kMergeSlice == 0) co_await sleep(std::chrono::nanoseconds(0));
-      if (open_.count(entry.first) == 0)
-        index.update(std::move(entry.first), std::move(entry.second));
-    }
-  }
-  for (ShardLoad& l : loads)
     for (std::string& path : l.paths) owner_[std::move(path)] = l.core;
-  counts_ = std::move(counts);
-  index_ = std::move(index);
+    for (auto& [name, n] : l.counts) counts_[name] += n;
+    for (auto& [path, q] : l.index)
+      if (open_.count(path) == 0) index_.update(std::move(path), std::move(q));
+  }
   for (const auto& [path, o] : open_)
     for (const std::string& name : o.summary.assigned) ++counts_[name];
   rebuild_assigned();
@@ -345,11 +332,7 @@ Task<void> LuaService::load(std::vector<std::string> roots) {
   };
   std::vector<FileDiagnostics> all = co_await shards_.map_reduce(
       std::move(finish_all), std::vector<FileDiagnostics>{}, concat<FileDiagnostics>);
-  std::size_t published = 0;
-  for (FileDiagnostics& f : all) {
-    publish(std::move(f.path), f.version, std::move(f.diagnostics));
-    if (++published % kMergeSlice == 0) co_await sleep(std::chrono::nanoseconds(0));
-  }
+  for (FileDiagnostics& f : all) publish(std::move(f.path), f.version, std::move(f.diagnostics));
   for (const auto& [path, o] : open_)
     publish(path, o.document->version, finish(o.summary, *assigned_));
   if (cache) co_await save_cache(*cache);
