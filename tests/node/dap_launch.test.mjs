@@ -12,23 +12,12 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, test } from 'node:test';
-import { RecordingDebugClient, startAdapter } from './support/dap.mjs';
+import { fixture, fixtures, RecordingDebugClient, startAdapter, tagLine } from './support/dap.mjs';
 import { freePort, killAll, moonringBin, start, startMoonring, waitForExit, withTimeout } from './support/process.mjs';
 
 const timeout = 60_000;
 const STEP_MS = 10_000;
 after(killAll);
-
-const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'dap');
-const fixture = (name) => path.join(fixtures, name);
-
-// The 1-based line of `file` that carries `-- @tag`.
-function tagLine(file, tag) {
-  const lines = fs.readFileSync(file, 'utf8').split('\n');
-  const index = lines.findIndex((l) => new RegExp(`--.*@${tag}\\b`).test(l));
-  assert.notEqual(index, -1, `no @${tag} in ${file}`);
-  return index + 1;
-}
 
 // Whether `moonring run --debug-connect` connects to an adapter at all (the agent is built).
 async function agentIsBuilt() {

@@ -1,7 +1,23 @@
-// A DebugClient (@vscode/debugadapter-testsupport) that keeps every message it receives, and an
-// adapter started on this tree's `moonring dap` with it (stderr shown when DAP_DEBUG is set).
+// The debugger suites' shared parts: a DebugClient (@vscode/debugadapter-testsupport) that keeps every
+// message it receives, the adapter started with it on this tree's `moonring dap` (stderr shown when
+// DAP_DEBUG is set), and the fixtures with their `-- @tag` lines.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import { moonringBin } from './process.mjs';
+
+export const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'dap');
+export const fixture = (name) => path.join(fixtures, name);
+
+// The 1-based line of `file` that carries `-- @tag`.
+export function tagLine(file, tag) {
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  const index = lines.findIndex((l) => new RegExp(`--.*@${tag}\\b`).test(l));
+  assert.notEqual(index, -1, `no @${tag} in ${file}`);
+  return index + 1;
+}
 
 export class RecordingDebugClient extends DebugClient {
   received = [];
