@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cstring>
 #include <map>
+#include <thread>
 
 #include "runtime/core.hpp"
 #include "runtime/io_op.hpp"
@@ -173,6 +174,16 @@ ChildProcess::~ChildProcess() {
   if (pid_ > 0 && !status_ && !released_) {
     ::kill(pid_, SIGKILL);
     reap(true);
+  }
+  if (pid_ > 0 && !status_ && released_) {
+    // Left running, but still our child: a server adapter (`moonring dap --listen`) may outlive
+    // it by days, so a thread of its own reaps it when it ends (no zombie). The process exiting
+    // first ends the thread too; the child then goes to init.
+    std::thread([pid = pid_] {
+      int status = 0;
+      while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+      }
+    }).detach();
   }
   close_fd(pidfd_);
 }

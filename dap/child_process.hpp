@@ -1,7 +1,7 @@
 // A launched debuggee: a child process with its stdout and stderr on pipes, awaited through a
 // pidfd. It dies with the adapter (PR_SET_PDEATHSIG) and, unless released (the editor asked to
-// leave it running), is killed and reaped when this object goes: the adapter never leaves an
-// orphan or a zombie it was not asked to leave.
+// leave it running), is killed and reaped when this object goes; a released one is reaped when
+// it ends: the adapter never leaves an orphan it was not asked to leave, nor a zombie.
 #pragma once
 
 #include <optional>
@@ -47,7 +47,7 @@ class ChildProcess {
   // Sends `signal` unless the child has been reaped.
   void kill(int signal);
   // Leaves the child running when this object goes (disconnect with terminateDebuggee false):
-  // neither killed nor reaped here.
+  // not killed; a detached thread reaps it whenever it ends.
   void release() { released_ = true; }
 
  private:

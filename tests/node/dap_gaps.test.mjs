@@ -1,18 +1,21 @@
 // `moonring dap` on what the per-closure call hook must keep exact (closures made in loops, tail
 // calls, coroutines, functions that ran before their breakpoints, breakpoints removed and added
 // while running, coroutines made before the debugger attached) and on the session's edges:
-// disconnect leaving a launched program running, exception breakpoints on caught errors, and
-// `cancel`. Driven by @vscode/debugadapter-testsupport in VS Code's request order; fixture lines
+// disconnect leaving a launched program running (and reaped by a `--listen` adapter when it
+// ends), exception breakpoints on errors caught by pcall, xpcall and coroutine.resume (Lua 5.4,
+// and Lua 5.1 and LuaJIT through the C module), and `cancel`. Driven by @vscode/debugadapter-testsupport in VS Code's request order; fixture lines
 // are found by their tags (`-- @start`).
 // Run: MOONRING_BIN=build-dp/app/moonring node --test tests/node/dap_gaps.test.mjs
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, test } from 'node:test';
 import { fixture, fixtures, RecordingDebugClient, startAdapter, tagLine } from './support/dap.mjs';
-import { freePort, killAll, moonringBin, startMoonring, waitForExit, withTimeout } from './support/process.mjs';
+import { connectWhenListening, freePort, killAll, moonringBin, start, startMoonring, waitForExit, withTimeout } from './support/process.mjs';
 
 const timeout = 60_000;
 const STEP_MS = 10_000;
@@ -155,6 +158,58 @@ test('launch, then disconnect with terminateDebuggee false: the program runs on 
   }
 });
 
+// The state letter and parent of process `pid` from /proc (null once it is gone).
+function procStat(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { state, ppid: Number(ppid) };
+  } catch {
+    return null;
+  }
+}
+
+test('dap --listen: a program that disconnect left running (terminateDebuggee false) is reaped when it ends, no zombie', { timeout }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'moonring-dap-'));
+  const ticks = path.join(dir, 'ticks');
+  const port = await freePort();
+  const server = startMoonring(['dap', `--listen=127.0.0.1:${port}`]);
+  let pid = null;
+  try {
+    (await connectWhenListening(port, server)).destroy();
+    const dc = new RecordingDebugClient(moonringBin, 'dap', 'moonring');
+    await withTimeout(dc.start(port), STEP_MS, 'connecting to the debugServer');
+    dc._socket.on('error', () => {});
+    try {
+      await startSession(dc, 'launch', { program: fixture('runs_on.lua'), args: [ticks], cwd: fixtures });
+      await until(() => dc.debuggeePid() !== null && countIn(ticks) !== null, 'the program counting');
+      pid = dc.debuggeePid();
+      await withTimeout(dc.disconnectRequest({ terminateDebuggee: false }), STEP_MS, 'disconnect');
+    } finally {
+      dc._socket.destroy();
+    }
+    const then = countIn(ticks);
+    await until(() => countIn(ticks) > then, `the program still counting (pid ${pid})`);
+    assert.equal(procStat(pid)?.ppid, server.pid, 'the debugServer launched it');
+    process.kill(pid, 'SIGKILL');
+    try {
+      await until(() => procStat(pid) === null, 'the ended program reaped');
+    } catch {
+      assert.fail(`the ended program was not reaped: pid ${pid} is in state ${procStat(pid)?.state}`);
+    }
+    assert.equal(server.exitCode, null, 'the debugServer serves on');
+  } finally {
+    if (pid !== null && procStat(pid) !== null) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {}
+    }
+    server.kill('SIGTERM');
+    await waitForExit(server);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 const CAUGHT_OUTPUT = 'false\tcaught by pcall\tfalse\thandled: caught by xpcall\nthrough pcall\ttrue resumed\n';
 
 test('exception filter "all": errors caught by pcall and xpcall stop where raised; "uncaught" lets them pass', { timeout }, async () => {
@@ -192,6 +247,94 @@ test('exception filter "all": errors caught by pcall and xpcall stop where raise
     await quiet.stop();
   }
 });
+
+test('exception filter "all": an error inside a coroutine that coroutine.resume catches stops where raised, on the coroutine', { timeout }, async () => {
+  const program = fixture('caught_coroutine.lua');
+  const expected = 'false\traised inside\nfalse\tcannot resume dead coroutine\n';
+  const stdout = (dc) => dc.events('output').filter((e) => e.body.category === 'stdout').map((e) => e.body.output).join('');
+  const dc = await startAdapter();
+  try {
+    const stop = await stopAfter(dc, () => startSession(dc, 'launch', { program, cwd: fixtures }, {}, ['all']), 'stop at the error in the coroutine');
+    assert.equal(stop.stopped.body.reason, 'exception');
+    assert.notEqual(stop.stopped.body.threadId, 1, 'shown on the coroutine');
+    assert.equal(stop.top.line, tagLine(program, 'raise'));
+    const info = await withTimeout(dc.exceptionInfoRequest({ threadId: stop.stopped.body.threadId }), STEP_MS, 'exceptionInfo');
+    assert.equal(info.body.description, 'raised inside');
+    // The dead coroutine's frame is readable: its local.
+    const local = await withTimeout(dc.evaluateRequest({ expression: 'inside', frameId: stop.top.id, context: 'repl' }), STEP_MS, 'evaluate');
+    assert.match(local.body.result, /raised inside/);
+    const terminated = dc.waitForEvent('terminated', STEP_MS);
+    await withTimeout(dc.continueRequest({ threadId: 1 }), STEP_MS, 'continue');
+    await terminated;
+    assert.equal(stdout(dc), expected);
+    assert.equal(dc.events('stopped').length, 1, 'no stop for the dead coroutine resumed again');
+  } finally {
+    await dc.stop();
+  }
+
+  const quiet = await startAdapter();
+  try {
+    const terminated = quiet.waitForEvent('terminated', STEP_MS);
+    await startSession(quiet, 'launch', { program, cwd: fixtures }, {}, ['uncaught']);
+    await terminated;
+    assert.equal(stdout(quiet), expected);
+    assert.equal(quiet.events('stopped').length, 0);
+  } finally {
+    await quiet.stop();
+  }
+});
+
+// Lua 5.1 and LuaJIT programs that load the agent as the C module (built beside the binary).
+const modules = path.resolve(path.dirname(path.dirname(moonringBin)), 'lua-modules');
+for (const [vm, interpreter] of [['lua51', 'lua5.1'], ['luajit', 'luajit']]) {
+  const so = path.join(modules, vm, 'moonring', 'debug.so');
+  const installed = spawnSync('sh', ['-c', `command -v ${interpreter}`]).status === 0;
+  const skip = (!fs.existsSync(so) && `${so} is not built`) || (!installed && `${interpreter} is not installed`);
+  test(`attach to ${interpreter} (C module), filter "all": errors caught by pcall, xpcall and coroutine.resume stop where raised`, { timeout, skip }, async () => {
+    const program = fixture('caught51.lua');
+    const port = await freePort();
+    const script = `package.cpath = ${JSON.stringify(path.join(modules, vm, '?.so'))} .. ";" .. package.cpath
+      assert(require("moonring.debug").listen{port = ${port}, token = "t", wait = true})
+      dofile(${JSON.stringify(program)})`;
+    const debuggee = start(interpreter, ['-e', script]);
+    try {
+      for (let i = 0; ; ++i) {
+        const open = await new Promise((resolve) => {
+          const s = net.connect(port, '127.0.0.1', () => { s.destroy(); resolve(true); });
+          s.on('error', () => resolve(false));
+        });
+        if (open) break;
+        assert.ok(i < 200, `the ${interpreter} program never listened: ${debuggee.output().stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      const dc = await startAdapter();
+      try {
+        let stop = await stopAfter(dc, () => startSession(dc, 'attach', { port, token: 't' }, {}, ['all']), 'stop at the pcall error');
+        const seen = [];
+        for (const what of ['pcall', 'xpcall', 'resume']) {
+          if (what !== 'pcall') stop = await stopAfter(dc, () => dc.continueRequest({ threadId: 1 }), `stop at the ${what} error`);
+          assert.equal(stop.stopped.body.reason, 'exception');
+          assert.equal(stop.top.line, tagLine(program, 'raise'), `the ${what} error's line`);
+          const info = await withTimeout(dc.exceptionInfoRequest({ threadId: stop.stopped.body.threadId }), STEP_MS, 'exceptionInfo');
+          seen.push(info.body.description);
+          if (what === 'resume') assert.notEqual(stop.stopped.body.threadId, 1, 'shown on the coroutine');
+        }
+        assert.deepEqual(seen, ['caught by pcall', 'caught by xpcall', 'caught by resume']);
+        await withTimeout(dc.continueRequest({ threadId: 1 }), STEP_MS, 'continue');
+        const { code } = await waitForExit(debuggee, STEP_MS);
+        assert.equal(code, 0, debuggee.output().stderr);
+        const lines = ['false\tcaught by pcall\tfalse\thandled: caught by xpcall', 'false\tcaught by resume'];
+        if (vm === 'luajit') lines.push('through pcall\ttrue resumed');
+        assert.equal(debuggee.output().stdout, lines.join('\n') + '\n');
+        assert.equal(dc.events('stopped').length, 3);
+      } finally {
+        dc.stopAdapter();
+      }
+    } finally {
+      debuggee.kill('SIGKILL');
+    }
+  });
+}
 
 test('cancel: a long evaluation is ended in the debuggee and answered "cancelled"; the session goes on', { timeout }, async () => {
   const program = fixture('watch_cases.lua');

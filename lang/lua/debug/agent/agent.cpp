@@ -349,7 +349,7 @@ void agent_uncaught_error(lua_State* L) {
   agent_error_raised(L, false);
 }
 
-void agent_error_raised(lua_State* L, bool caught) {
+void agent_error_raised(lua_State* L, bool caught, lua_State* raised_on) {
   Agent* agent = g_agent;
   if (agent == nullptr || !agent->attached || agent->stop.active ||
       !(caught ? agent->break_on_all_errors
@@ -360,7 +360,8 @@ void agent_error_raised(lua_State* L, bool caught) {
   const char* text = lua_tostring(L, -1);
   agent->stop.exception_text = text != nullptr ? text : luaL_typename(L, -1);
   std::string description = agent->stop.exception_text;
-  agent->stop_here(L, "exception", {{"description", description}, {"text", description}});
+  agent->stop_here(L, "exception", {{"description", description}, {"text", description}},
+                   raised_on);
   agent->update_hook(L);
 }
 

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "lang/lua/debug/agent/agent.hpp"
+#include "lang/lua/debug/agent/lua_compat.hpp"
 #include "lang/lua/debug/agent/wire.hpp"
 
 namespace moonring::lua::debug {
@@ -159,12 +160,33 @@ class Agent {
   // hooks.cpp
   void update_hook(lua_State* L);  // the mask this thread needs now
   void arm_service_locked();       // socket thread, under mutex: handle the inbox soon
-  void stop_here(lua_State* L, const char* reason, Json extra = Json::object());
+  // Stops, serving requests on L; `shown` (default L) is the thread the stop is reported on.
+  void stop_here(lua_State* L, const char* reason, Json extra = Json::object(),
+                 lua_State* shown = nullptr);
   ChunkInfo& chunk_of(const lua_Debug& ar);
   bool watched(lua_State* L, int level, lua_Debug& ar);  // a Lua function with breakpoints
   // The same for the function a call hook's `ar` entered, decided once per closure and
-  // breakpoint generation; a C function is never watched (but may adopt a coroutine).
-  bool enters_watched(lua_State* L, lua_Debug* ar);
+  // breakpoint generation; a C function is never watched (but may adopt a coroutine). Inline:
+  // this runs on every call. A hit costs lua_getinfo "f", lua_topointer and a slot compare
+  // (fewer calls into the VM than one lua_getinfo "S", measured); a miss asks `judge`. The
+  // function pushed by "f" is left for the VM to drop where it restores the stack after a hook.
+  bool enters_watched(lua_State* L, lua_Debug* ar) {
+    lua_getinfo(L, "f", ar);
+    const void* function = lua_topointer(L, -1);
+    auto bits = reinterpret_cast<std::uintptr_t>(function);
+    VerdictSlot& slot = verdicts[((bits >> 4) ^ (bits >> 14)) % verdicts.size()];
+    Verdict verdict = slot.verdict;
+    if (slot.function != function || slot.generation != generation) {
+      verdict = judge(L, ar, slot);
+    } else if (verdict == Verdict::adopts) {
+      judge(L, ar, slot);  // rare: coroutine.resume and wrap functions
+    }
+    if (!compat::kHookRestoresTop) lua_pop(L, 1);
+    return verdict == Verdict::watched;
+  }
+  // enters_watched's miss (and coroutine adoption): decides the function at the top, fills
+  // `slot` and anchors the function.
+  Verdict judge(lua_State* L, lua_Debug* ar, VerdictSlot& slot);
   void note_coroutine_functions(lua_State* L);  // resume_function, wrap_function
   void forget_verdicts(lua_State* L);           // every slot emptied, every anchor dropped
   void forget_returns();                        // every thread rebuilds
@@ -174,9 +196,8 @@ class Agent {
   }
   std::vector<std::intptr_t>& find_returns(lua_State* L);
 
-  // caught.cpp: the "all" filter's pcall and xpcall in the globals, or the originals back.
+  // caught.cpp: the "all" filter's pcall, xpcall and coroutine.resume, or the originals back.
   void catch_errors(lua_State* L, bool on);
-  bool catches_errors() const;  // whether this VM can (5.2 and later)
 
   // breakpoints.cpp
   Json set_breakpoints(lua_State* L, const Json& arguments);
@@ -210,8 +231,9 @@ class Agent {
 extern Agent* g_agent;
 
 // An error is being raised on L (its value at the top, its frames on the stack), caught by a
-// pcall or not: stops there when the exception filters ask for it.
-void agent_error_raised(lua_State* L, bool caught);
+// pcall or not: stops there when the exception filters ask for it. `raised_on`: the coroutine
+// whose frames show the error when it is not L's (a dead coroutine that resume caught it from).
+void agent_error_raised(lua_State* L, bool caught, lua_State* raised_on = nullptr);
 
 // The count hook of an evaluation's thread (inspect.cpp): raises "cancelled" when told to.
 void cancel_hook(lua_State* L, lua_Debug* ar);

@@ -156,35 +156,27 @@ bool Agent::watched(lua_State* L, int level, lua_Debug& ar) {
   return wants_lines(*this, L, level, ar, chunk_of(ar));
 }
 
-bool Agent::enters_watched(lua_State* L, lua_Debug* ar) {
-  // A hit costs lua_getinfo "f", lua_topointer and a slot compare (fewer calls into the VM than
-  // one lua_getinfo "S", measured); a miss asks "S" (or, for a C function, its address).
-  lua_getinfo(L, "f", ar);
+Verdict Agent::judge(lua_State* L, lua_Debug* ar, VerdictSlot& slot) {
   const void* function = lua_topointer(L, -1);
-  auto bits = reinterpret_cast<std::uintptr_t>(function);
-  VerdictSlot& slot = verdicts[((bits >> 4) ^ (bits >> 14)) % verdicts.size()];
-  if (slot.function != function || slot.generation != generation) {
-    Verdict verdict = Verdict::unwatched;
-    if (lua_CFunction f = lua_tocfunction(L, -1); f != nullptr) {
-      if (f == resume_function || f == wrap_function) verdict = Verdict::adopts;
-    } else if (lua_getinfo(L, "S", ar) != 0 && wants_lines(*this, L, 0, *ar, chunk_of(*ar))) {
-      verdict = Verdict::watched;
-    }
-    if (slot.function != function) {
-      if (slot.function != nullptr) {
-        lua_pushnil(L);
-        set_anchor(L, slot.function);
-      }
-      lua_pushvalue(L, -1);
-      set_anchor(L, function);
-      slot.function = function;
-    }
-    slot.generation = generation;  // after any lines learned just now
-    slot.verdict = verdict;
+  Verdict verdict = Verdict::unwatched;
+  if (lua_CFunction f = lua_tocfunction(L, -1); f != nullptr) {
+    if (f == resume_function || f == wrap_function) verdict = Verdict::adopts;
+  } else if (lua_getinfo(L, "S", ar) != 0 && wants_lines(*this, L, 0, *ar, chunk_of(*ar))) {
+    verdict = Verdict::watched;
   }
-  if (slot.verdict == Verdict::adopts) adopt_coroutine(*this, L, ar);
-  lua_pop(L, 1);
-  return slot.verdict == Verdict::watched;
+  if (slot.function != function) {
+    if (slot.function != nullptr) {
+      lua_pushnil(L);
+      set_anchor(L, slot.function);
+    }
+    lua_pushvalue(L, -1);
+    set_anchor(L, function);
+    slot.function = function;
+  }
+  slot.generation = generation;  // after any lines learned just now
+  slot.verdict = verdict;
+  if (verdict == Verdict::adopts) adopt_coroutine(*this, L, ar);
+  return verdict;
 }
 
 void Agent::forget_verdicts(lua_State* L) {
@@ -266,13 +258,14 @@ void Agent::update_hook(lua_State* L) {
     lua_sethook(L, agent_hook, mask, 1);
 }
 
-void Agent::stop_here(lua_State* L, const char* reason, Json extra) {
+void Agent::stop_here(lua_State* L, const char* reason, Json extra, lua_State* shown) {
   step = StepKind::none;
   pause_now = false;
   stop.active = true;
-  stop.thread = L;
-  stop.depth = stack_depth(L);
-  Json body = {{"reason", reason}, {"threadId", thread_id(L, L)}, {"allThreadsStopped", true}};
+  stop.thread = shown != nullptr ? shown : L;
+  stop.depth = stack_depth(stop.thread);
+  Json body = {
+      {"reason", reason}, {"threadId", thread_id(L, stop.thread)}, {"allThreadsStopped", true}};
   for (auto& [key, value] : extra.items()) body[key] = value;
   event("stopped", body);
   serve(L);

@@ -160,6 +160,15 @@ constexpr bool kReturnsByFrame = false;
 constexpr bool kReturnsByFrame = true;
 #endif
 
+// Whether the VM puts its stack top back after a hook returns (PUC Lua's luaD_hook and
+// luaD_callhook do), so a call hook need not pop what it pushed: one API call less per call.
+// LuaJIT's hook dispatch is not relied on for it.
+#if defined(MOONRING_LUAJIT)
+constexpr bool kHookRestoresTop = false;
+#else
+constexpr bool kHookRestoresTop = true;
+#endif
+
 inline std::intptr_t frame_key(lua_State* L, int level) {
   lua_Debug ar;
   if (lua_getstack(L, level, &ar) == 0) return 0;

@@ -104,11 +104,7 @@ bool Agent::handle(lua_State* L, const Json& request) {
         std::string id = f.get<std::string>();
         if (id == "all") break_on_all_errors = true;
         if (id == "uncaught") break_on_uncaught = true;
-        // Without caught errors (Lua 5.1, LuaJIT) "all" stops where an uncaught error would.
-        Json answer = {{"verified", id == "uncaught" || (id == "all" && catches_errors())}};
-        if (id == "all" && !catches_errors())
-          answer["message"] = "stops on uncaught errors only (caught ones: Lua 5.2 and later)";
-        out.push_back(answer);
+        out.push_back({{"verified", id == "uncaught" || id == "all"}});
       }
       catch_errors(L, break_on_all_errors);
       respond(request, {{"breakpoints", out}});
