@@ -23,6 +23,23 @@ constexpr std::string_view kReserved[] = {"and",   "break", "do",       "else", 
                                           "local", "nil",   "not",      "or",   "repeat", "return",
                                           "then",  "true",  "until",    "while"};
 
+// For each first letter, the words of kReserved (in alphabetical order) that start with it: a
+// name is compared with two of them at most, not with all 22.
+struct ReservedRange {
+  std::uint8_t begin = 0;
+  std::uint8_t end = 0;
+};
+constexpr std::array<ReservedRange, 26> make_reserved_ranges() {
+  std::array<ReservedRange, 26> ranges{};
+  for (std::size_t i = std::size(kReserved); i-- > 0;) {
+    ReservedRange& r = ranges[static_cast<std::size_t>(kReserved[i][0] - 'a')];
+    if (r.end == 0) r.end = static_cast<std::uint8_t>(i + 1);
+    r.begin = static_cast<std::uint8_t>(i);
+  }
+  return ranges;
+}
+constexpr std::array<ReservedRange, 26> kReservedByLetter = make_reserved_ranges();
+
 void append_utf8(std::string& out, std::uint32_t x) {
   // Lua's luaO_utf8esc: up to 6 bytes (values up to 2^31).
   if (x < 0x80) {
@@ -163,8 +180,14 @@ void Lexer::error(std::string message, std::uint32_t from) {
 
 Tok Lexer::name_or_keyword(std::string_view w) const {
   if (w.size() < 2 || w.size() > 8 || w[0] < 'a' || w[0] > 'w') return Tok::Name;
-  for (std::size_t i = 0; i < std::size(kReserved); ++i) {
-    if (kReserved[i] == w) {
+  const ReservedRange range = kReservedByLetter[static_cast<std::size_t>(w[0] - 'a')];
+  for (std::size_t i = range.begin; i < range.end; ++i) {
+    const std::string_view word = kReserved[i];
+    if (word.size() != w.size()) continue;
+    // A byte loop: the words are short, and a memcmp call per candidate cost more than the match.
+    std::size_t k = 1;
+    while (k < w.size() && word[k] == w[k]) ++k;
+    if (k == w.size()) {
       Tok t = static_cast<Tok>(static_cast<int>(Tok::And) + static_cast<int>(i));
       if (t == Tok::Goto && !has_goto(version_)) return Tok::Name;
       return t;
@@ -440,9 +463,16 @@ void Lexer::next(Token& t) {
     }
     const int c = static_cast<unsigned char>(src_[pos_]);
     if (is_alpha(c)) {
+      // The name's hash is computed where its bytes are read anyway (NameTable::intern).
+      std::uint32_t hash = name_hash_step(kNameHashBasis, static_cast<unsigned char>(c));
       std::uint32_t p = pos_ + 1;
-      while (p < size_ && is_alnum(static_cast<unsigned char>(src_[p]))) ++p;
+      for (; p < size_; ++p) {
+        const auto b = static_cast<unsigned char>(src_[p]);
+        if (!is_alnum(b)) break;
+        hash = name_hash_step(hash, b);
+      }
       t.type = name_or_keyword(src_.substr(pos_, p - pos_));
+      t.hash = hash;
       pos_ = p;
       t.end = p;
       return;

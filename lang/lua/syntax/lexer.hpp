@@ -82,6 +82,7 @@ struct Token {
   std::uint32_t start = 0;
   std::uint32_t end = 0;
   std::uint32_t line = 1;  // line of the token's first byte
+  std::uint32_t hash = 0;  // Name: name_hash of its text
   bool long_string = false;
   NumberValue number;        // Number
   std::uint32_t str_at = 0;  // String: decoded value in the lexer's string store

@@ -94,7 +94,8 @@ int unop(Tok t, bool v53) {
 
 NodeId Parser::name_node() {
   const std::string_view text = tb_.tree().source().substr(tok_.start, tok_.end - tok_.start);
-  return tb_.add(NodeKind::Name, tok_.start, tok_.end, tb_.names().intern(text));
+  const std::uint32_t hash = tok_.type == Tok::Name ? tok_.hash : name_hash(text);
+  return tb_.add(NodeKind::Name, tok_.start, tok_.end, tb_.names().intern(text, hash));
 }
 
 std::uint32_t Parser::explist() {

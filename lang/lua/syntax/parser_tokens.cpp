@@ -24,6 +24,8 @@ void Parser::next() {
   } else {
     lexer_.next(tok_);
   }
+  // Most names are interned soon after: their slot loads meanwhile.
+  if (tok_.type == Tok::Name) tb_.names().prefetch(tok_.hash);
   if (lex_errors_.size() != lex_errors_seen_) take_lex_errors();
 }
 

@@ -57,17 +57,9 @@ LineCol LineCursor::position(std::uint32_t offset) {
   return at;
 }
 
-namespace {
-std::uint32_t hash_name(std::string_view s) {
-  std::uint32_t h = 2166136261u;  // FNV-1a
-  for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
-  return h;
-}
-}  // namespace
-
 NameId NameTable::find(std::string_view text) const {
   if (slots_.empty()) return kNoNode;
-  const std::uint64_t hash = hash_name(text);
+  const std::uint64_t hash = name_hash(text);
   const std::size_t mask = slots_.size() - 1;
   for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
     const std::uint64_t slot = slots_[i];
@@ -90,9 +82,9 @@ void NameTable::grow() {
   }
 }
 
-NameId NameTable::intern(std::string_view text) {
+NameId NameTable::intern(std::string_view text, std::uint32_t text_hash) {
   if ((size() + 1) * 2 > slots_.size()) grow();
-  const std::uint64_t hash = hash_name(text);
+  const std::uint64_t hash = text_hash;
   const std::size_t mask = slots_.size() - 1;
   std::size_t i = hash & mask;
   for (;; i = (i + 1) & mask) {

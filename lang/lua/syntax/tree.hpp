@@ -243,10 +243,28 @@ class LineCursor {
   std::uint32_t line_ = 1;  // 1-based: the line of the last answer
 };
 
+// FNV-1a over a name's bytes: NameTable's hash, which the lexer computes as it scans a name.
+inline constexpr std::uint32_t kNameHashBasis = 2166136261u;
+inline std::uint32_t name_hash_step(std::uint32_t hash, unsigned char c) {
+  return (hash ^ c) * 16777619u;
+}
+inline std::uint32_t name_hash(std::string_view text) {
+  std::uint32_t hash = kNameHashBasis;
+  for (const char c : text) hash = name_hash_step(hash, static_cast<unsigned char>(c));
+  return hash;
+}
+
 // Interned identifiers of one tree.
 class NameTable {
  public:
-  NameId intern(std::string_view text);
+  NameId intern(std::string_view text) { return intern(text, name_hash(text)); }
+  // `hash` must be name_hash(text) (the lexer's, computed as it scanned the name).
+  NameId intern(std::string_view text, std::uint32_t hash);
+  // Starts loading the slot where `hash` is probed first: a file of many distinct names misses
+  // the cache on nearly every new one, and the parser has work to do before it interns.
+  void prefetch(std::uint32_t hash) const {
+    if (!slots_.empty()) __builtin_prefetch(slots_.data() + (hash & (slots_.size() - 1)));
+  }
   std::string_view text(NameId id) const {
     return std::string_view(chars_).substr(offsets_[id], offsets_[id + 1] - offsets_[id]);
   }

@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "lang/lua/syntax/lexer.hpp"
 #include "lang/lua/syntax/parser.hpp"
 #include "tests/lua/syntax/tree_dump.hpp"
 
@@ -222,6 +223,70 @@ TEST_CASE("lexer: tokens that exist only in some versions", "[syntax]") {
   CHECK(verdict("x = 7 & 2", LuaVersion::LuaJIT) != "ok");
   CHECK(verdict("local x <const> = 1", LuaVersion::Lua54) == "ok");
   CHECK(verdict("local x <const> = 1", LuaVersion::Lua53) != "ok");
+}
+
+namespace {
+// The tokens of `src`, up to the end (its lexical errors dropped).
+std::vector<Token> tokens(std::string_view src, LuaVersion v) {
+  std::string strings;
+  std::vector<Comment> comments;
+  std::vector<LexError> errors;
+  Lexer lexer(src, v, strings, comments, errors);
+  std::vector<Token> out;
+  for (Token t = lexer.next(); t.type != Tok::Eof; t = lexer.next()) out.push_back(t);
+  return out;
+}
+}  // namespace
+
+TEST_CASE("lexer: every reserved word, and the names one byte away from one", "[syntax]") {
+  const char* const reserved[] = {"and",   "break", "do",       "else", "elseif", "end",
+                                  "false", "for",   "function", "goto", "if",     "in",
+                                  "local", "nil",   "not",      "or",   "repeat", "return",
+                                  "then",  "true",  "until",    "while"};
+  for (const LuaVersion v : {LuaVersion::Lua51, LuaVersion::Lua54}) {
+    for (const std::string word : reserved) {
+      INFO(word);
+      std::vector<Token> t = tokens(word, v);
+      REQUIRE(t.size() == 1);
+      const bool is_name = word == "goto" && v == LuaVersion::Lua51;
+      CHECK((t[0].type == Tok::Name) == is_name);
+      if (!is_name) CHECK(token_spelling(t[0].type) == "'" + word + "'");
+      // Longer, shorter, another last byte, another first byte, capitalised: names all.
+      for (const std::string& near :
+           {word + "x", word.substr(0, word.size() - 1), word.substr(0, word.size() - 1) + "z",
+            "x" + word.substr(1), "_" + word,
+            std::string(1, static_cast<char>(word[0] - 32)) + word.substr(1)}) {
+        if (near.empty()) continue;
+        bool also_reserved = false;
+        for (const std::string other : reserved) also_reserved |= other == near;
+        if (also_reserved) continue;  // not a near miss then
+        INFO(near);
+        t = tokens(near, v);
+        REQUIRE(t.size() == 1);
+        CHECK(t[0].type == Tok::Name);
+      }
+    }
+  }
+}
+
+TEST_CASE("lexer: a name's hash is the name table's", "[syntax]") {
+  // The parser interns each name with the hash the lexer computed as it scanned it: it must be
+  // name_hash of the text, or find() and intern() of the same text would disagree.
+  const std::string src = "local alpha, _b2, Z = x9, y.zeta, self:m(\"str\")\nreturn alpha_1";
+  for (const Token& t : tokens(src, LuaVersion::Lua54)) {
+    if (t.type != Tok::Name) continue;
+    const std::string_view text = std::string_view(src).substr(t.start, t.end - t.start);
+    INFO(text);
+    CHECK(t.hash == name_hash(text));
+  }
+  ParseResult r = parse(src, LuaVersion::Lua54);
+  REQUIRE(r.ok());
+  const NameTable& names = r.tree.names();
+  for (NameId id = 0; id < names.size(); ++id) CHECK(names.find(names.text(id)) == id);
+  for (NodeId n = 0; n < r.tree.node_count(); ++n) {
+    if (r.tree.kind(n) != NodeKind::Name) continue;
+    CHECK(names.find(r.tree.text(n)) == r.tree.name_id(n));
+  }
 }
 
 TEST_CASE("comments are kept with their ranges", "[syntax]") {
