@@ -89,6 +89,7 @@ void LsifWriter::document(const lua::index::IndexedDocument& doc) {
   }
   std::vector<std::uint64_t> ranges;
   for (const lua::index::IndexOccurrence& o : doc.occurrences) {
+    if (o.implicit) continue;  // LSIF's ranges do not share a span
     const std::uint64_t r = vertex("range", range_json(o.span));
     ranges.push_back(r);
     edge("next", r, "\"inV\":" + std::to_string(sets[o.symbol]->id));

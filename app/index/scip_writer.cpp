@@ -2,6 +2,9 @@
 // symbols it defines with their hover text, and diagnostics as occurrences without a symbol.
 #include "app/index/scip_writer.hpp"
 
+#include <span>
+#include <vector>
+
 #include "scip.pb.h"
 
 namespace moonring::app {
@@ -10,14 +13,6 @@ namespace {
 using lua::index::IndexedDocument;
 using lua::index::IndexSymbol;
 using lua::index::SymbolKind;
-
-// SCIP's range: [line, start, end] on one line, else [start line, start, end line, end].
-void set_range(google::protobuf::RepeatedField<std::int32_t>* range, const service::Span& s) {
-  range->Add(static_cast<std::int32_t>(s.start.line));
-  range->Add(static_cast<std::int32_t>(s.start.utf16));
-  if (s.end.line != s.start.line) range->Add(static_cast<std::int32_t>(s.end.line));
-  range->Add(static_cast<std::int32_t>(s.end.utf16));
-}
 
 scip::SymbolInformation_Kind kind_of(const IndexSymbol& s) {
   using K = scip::SymbolInformation;
@@ -61,41 +56,100 @@ void append_varint(std::string& out, std::uint64_t v) {
   out += static_cast<char>(v);
 }
 
+// scip.Document written field by field as protobuf writes it (fields in number order, proto3
+// defaults left out), without building messages: the index writes millions of occurrences.
+// index.output decodes it with protoc; the output equals SerializeAsString's byte for byte.
+class Encoder {
+ public:
+  explicit Encoder(std::string& out) : out_(out) {}
+  void varint(int field, std::uint64_t v) {
+    if (v == 0) return;
+    append_varint(out_, static_cast<std::uint64_t>(field) << 3);
+    append_varint(out_, v);
+  }
+  void int32(int field, std::int32_t v) {
+    varint(field, static_cast<std::uint64_t>(static_cast<std::int64_t>(v)));
+  }
+  void bytes(int field, std::string_view b) {
+    if (b.empty()) return;
+    element(field, b);
+  }
+  // A repeated string's element or an embedded message: written even when empty.
+  void element(int field, std::string_view b) {
+    append_varint(out_, static_cast<std::uint64_t>(field) << 3 | 2);
+    append_varint(out_, b.size());
+    out_.append(b);
+  }
+  template <class Range>
+  void packed(int field, const Range& values, std::string& scratch) {
+    if (values.empty()) return;
+    scratch.clear();
+    for (auto v : values)
+      append_varint(scratch, static_cast<std::uint64_t>(static_cast<std::int64_t>(v)));
+    element(field, scratch);
+  }
+
+ private:
+  std::string& out_;
+};
+
+// SCIP's range: [line, start, end] on one line, else [start line, start, end line, end].
+void encode_range(Encoder& e, const service::Span& s, std::string& scratch) {
+  std::int32_t r[4];
+  std::size_t n = 0;
+  r[n++] = static_cast<std::int32_t>(s.start.line);
+  r[n++] = static_cast<std::int32_t>(s.start.utf16);
+  if (s.end.line != s.start.line) r[n++] = static_cast<std::int32_t>(s.end.line);
+  r[n++] = static_cast<std::int32_t>(s.end.utf16);
+  e.packed(1, std::span<const std::int32_t>(r, n), scratch);
+}
+
 }  // namespace
 
 std::string scip_document(const IndexedDocument& doc) {
-  scip::Document out;
-  out.set_language("Lua");
-  out.set_relative_path(doc.relative_path);
-  out.set_position_encoding(scip::UTF16CodeUnitOffsetFromLineStart);
+  std::string out, message, inner, scratch;
+  Encoder e(out);
+  e.bytes(1, doc.relative_path);
   for (const lua::index::IndexOccurrence& o : doc.occurrences) {
-    scip::Occurrence* occ = out.add_occurrences();
-    set_range(occ->mutable_range(), o.span);
-    occ->set_symbol(doc.symbols[o.symbol].symbol);
+    message.clear();
+    Encoder m(message);
+    encode_range(m, o.span, scratch);
+    m.bytes(2, doc.symbols[o.symbol].symbol);
     std::int32_t roles = o.definition ? scip::Definition : 0;
     roles |= o.write ? scip::WriteAccess : scip::ReadAccess;
-    occ->set_symbol_roles(roles);
+    m.int32(3, roles);
+    e.element(2, message);
   }
   for (const service::Diagnostic& d : doc.diagnostics) {
-    scip::Occurrence* occ = out.add_occurrences();
-    set_range(occ->mutable_range(), d.span);
-    scip::Diagnostic* diag = occ->add_diagnostics();
-    diag->set_severity(severity_of(d.severity));
-    diag->set_code(d.code);
-    diag->set_message(d.message);
-    diag->set_source(d.source.empty() ? "moonring" : d.source);
+    message.clear();
+    Encoder m(message);
+    encode_range(m, d.span, scratch);
+    inner.clear();
+    Encoder diag(inner);
+    diag.int32(1, severity_of(d.severity));
+    diag.bytes(2, d.code);
+    diag.bytes(3, d.message);
+    diag.bytes(4, d.source.empty() ? std::string_view("moonring") : std::string_view(d.source));
+    std::vector<std::int32_t> tags;
     for (service::Tag t : d.tags)
-      diag->add_tags(t == service::Tag::unnecessary ? scip::Unnecessary : scip::Deprecated);
+      tags.push_back(t == service::Tag::unnecessary ? scip::Unnecessary : scip::Deprecated);
+    diag.packed(5, tags, scratch);
+    m.element(6, inner);
+    e.element(2, message);
   }
   for (const IndexSymbol& s : doc.symbols) {
     if (!s.defined_here && !s.symbol.starts_with("local ")) continue;
-    scip::SymbolInformation* info = out.add_symbols();
-    info->set_symbol(s.symbol);
-    info->set_display_name(s.display_name);
-    info->set_kind(kind_of(s));
-    if (!s.documentation.empty()) info->add_documentation(s.documentation);
+    message.clear();
+    Encoder m(message);
+    m.bytes(1, s.symbol);
+    if (!s.documentation.empty()) m.element(3, s.documentation);
+    m.int32(5, kind_of(s));
+    m.bytes(6, s.display_name);
+    e.element(3, message);
   }
-  return out.SerializeAsString();
+  e.bytes(4, "Lua");
+  e.int32(6, scip::UTF16CodeUnitOffsetFromLineStart);
+  return out;
 }
 
 std::string scip_metadata(std::string_view project_root_uri, std::string_view tool_version) {

@@ -116,45 +116,38 @@ IndexedDocument index_document(const DocumentInput& input, const WorkspaceFacts&
   const FileBinding& binding = analysis.binding;
   const query::WorkspaceIndex& workspace = facts.index();
 
-  std::vector<std::uint32_t> names;
-  for (NodeId id = 0; id < tree.node_count(); ++id)
-    if (tree.kind(id) == NodeKind::Name) names.push_back(tree.node(id).start);
-  std::sort(names.begin(), names.end());
-  names.erase(std::unique(names.begin(), names.end()), names.end());
-
   const std::string prefix = symbol_prefix(package);
   std::unordered_map<std::string, std::uint32_t> by_key[3];
   std::vector<query::Symbol> first;  // each symbol's first occurrence here
   std::vector<Group> groups;
   std::uint32_t locals = 0;
   std::vector<bool> declares;  // per occurrence: query::Symbol::declaration
-  for (std::uint32_t offset : names) {
-    std::optional<query::Symbol> s = query::symbol_at(tree, binding, offset);
-    if (!s || s->range.start != offset) continue;
-    Group g = group_of(workspace, input.path, tree, binding, *s);
+  std::vector<query::Symbol> all = query::all_symbols(tree, binding);
+  for (const query::Symbol& s : all) {
+    Group g = group_of(workspace, input.path, tree, binding, s);
     auto [it, fresh] =
         by_key[g.scope].try_emplace(g.key, static_cast<std::uint32_t>(out.symbols.size()));
     if (fresh) {
       IndexSymbol sym;
-      sym.display_name = s->name;
-      sym.kind = kind_of(*s);
+      sym.display_name = s.name;
+      sym.kind = kind_of(s);
       if (g.scope == Group::global) {
-        sym.function = facts.global_function(s->name);
-        sym.symbol = prefix + term_or_method(s->name, sym.function);
+        sym.function = facts.global_function(s.name);
+        sym.symbol = prefix + term_or_method(s.name, sym.function);
       } else if (g.scope == Group::member) {
         sym.kind = SymbolKind::module_member;
-        sym.function = facts.member_function(g.module, s->name);
+        sym.function = facts.member_function(g.module, s.name);
         sym.symbol = prefix + module_descriptors(relative_to(roots, g.module)) +
-                     term_or_method(s->name, sym.function);
+                     term_or_method(s.name, sym.function);
       } else {
         sym.symbol = "local " + std::to_string(locals++);
       }
       out.symbols.push_back(std::move(sym));
-      first.push_back(*s);
+      first.push_back(s);
       groups.push_back(std::move(g));
     }
-    out.occurrences.push_back({span(doc, s->range), it->second, false, s->write});
-    declares.push_back(s->declaration);
+    out.occurrences.push_back({span(doc, s.range), it->second, false, s.write});
+    declares.push_back(s.declaration);
   }
 
   // Definitions: where query::definitions finds them (a declaration here; a module member's
@@ -182,12 +175,34 @@ IndexedDocument index_document(const DocumentInput& input, const WorkspaceFacts&
       o.definition = declared[o.symbol] && declared[o.symbol]->start == o.span.bytes.start;
     if (o.definition) out.symbols[o.symbol].defined_here = true;
   }
+  // A method's implicit `self` is declared at the method's name (query::declaration), which is
+  // the method's occurrence: the self's definition is a second occurrence of that range, after it.
+  bool implicit = false;
+  for (std::size_t i = 0; i < out.symbols.size(); ++i) {
+    if (first[i].kind != query::SymbolKind::Parameter || !declared[i]) continue;
+    if (binding.locals[first[i].local].kind != LocalKind::Self) continue;
+    out.occurrences.push_back(
+        {span(doc, *declared[i]), static_cast<std::uint32_t>(i), true, true, true});
+    out.symbols[i].defined_here = implicit = true;
+  }
+  if (implicit)
+    std::stable_sort(out.occurrences.begin(), out.occurrences.end(),
+                     [](const IndexOccurrence& x, const IndexOccurrence& y) {
+                       return x.span.bytes.start < y.span.bytes.start;
+                     });
 
   // Hover documentation for what this document defines.
   for (std::size_t i = 0; i < out.symbols.size(); ++i) {
     IndexSymbol& sym = out.symbols[i];
     if (!sym.defined_here) continue;
-    if (auto h = query::hover(workspace, input.path, tree, binding, first[i].range.start))
+    // Declared here: `declared` is query::definitions' answer already (see above); a module
+    // member's definitions are its module file's writes, which the index looks up.
+    std::vector<query::Location> defs;
+    if (groups[i].scope != Group::member && declared[i])
+      defs.push_back({input.path, *declared[i], true, true});
+    else
+      defs = query::definitions(workspace, input.path, tree, binding, first[i]);
+    if (auto h = query::hover(workspace, input.path, tree, binding, first[i], defs))
       sym.documentation = query::hover_markdown(*h);
   }
 

@@ -39,13 +39,16 @@ struct IndexOccurrence {
   std::uint32_t symbol = 0;  // in IndexedDocument::symbols
   bool definition = false;
   bool write = false;
+  // Not a name of its own: a method's implicit `self` defined at the method's name, which the
+  // occurrence before it (same range) is.
+  bool implicit = false;
 };
 
 struct IndexedDocument {
   std::string path;           // absolute
   std::string relative_path;  // to the package root, `/`-separated
   std::vector<IndexSymbol> symbols;
-  std::vector<IndexOccurrence> occurrences;  // in source order
+  std::vector<IndexOccurrence> occurrences;  // in source order (an implicit one after its name's)
   std::vector<service::Diagnostic> diagnostics;
 };
 

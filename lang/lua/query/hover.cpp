@@ -66,7 +66,13 @@ std::optional<Hover> hover(const WorkspaceIndex& index, std::string_view path, c
                            const FileBinding& b, std::uint32_t offset) {
   auto s = symbol_at(t, b, offset);
   if (!s) return std::nullopt;
-  std::vector<Location> defs = definitions(index, path, t, b, *s);
+  return hover(index, path, t, b, *s, definitions(index, path, t, b, *s));
+}
+
+std::optional<Hover> hover(const WorkspaceIndex& index, std::string_view path, const Tree& t,
+                           const FileBinding& b, const Symbol& symbol,
+                           const std::vector<Location>& defs) {
+  const Symbol* s = &symbol;
   // A standard library name nobody in the workspace defines.
   if (defs.empty())
     if (auto h = stdlib_hover(t, *s)) return h;

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "lang/lua/query/index.hpp"
 #include "lang/lua/query/symbol.hpp"
@@ -25,6 +26,11 @@ struct Hover {
 
 std::optional<Hover> hover(const WorkspaceIndex& index, std::string_view path, const Tree& tree,
                            const FileBinding& binding, std::uint32_t offset);
+// The same for a symbol whose definitions (query::definitions) the caller has: an indexer
+// that knows every symbol's declaration already.
+std::optional<Hover> hover(const WorkspaceIndex& index, std::string_view path, const Tree& tree,
+                           const FileBinding& binding, const Symbol& symbol,
+                           const std::vector<Location>& definitions);
 
 // Markdown for an editor: the signature in a lua block, the kind, then the documentation.
 std::string hover_markdown(const Hover& hover);

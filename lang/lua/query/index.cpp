@@ -44,6 +44,14 @@ void for_each_suffix(std::string_view path, int depth, Fn&& fn) {
   }
 }
 
+// A module-as-environment file that sets `id`: there the name is that module's member, reached
+// from elsewhere as m.name, not a global (stdnse.module and module() do not write _G).
+bool member_of_environment(const FileSummary& s, NameId id) {
+  if (s.shape != ModuleShape::Environment) return false;
+  return std::ranges::any_of(
+      s.globals, [id](const FileSummary::Global& g) { return g.write && g.name == id; });
+}
+
 bool by_path(const Location& a, const Location& b) {
   return a.path != b.path ? a.path < b.path : a.range.start < b.range.start;
 }
@@ -141,7 +149,7 @@ std::vector<Location> WorkspaceIndex::global_accesses(std::string_view name,
   if (writes_only && !set_globals_.contains(name)) return out;
   for (const auto& [path, s] : files_) {
     NameId id = s.names.find(name);
-    if (id == kNoNode) continue;
+    if (id == kNoNode || member_of_environment(s, id)) continue;
     for (const FileSummary::Global& g : s.globals)
       if (g.name == id && (g.write || !writes_only))
         out.push_back({path, g.range, g.write, g.declaration});

@@ -41,7 +41,8 @@ class WorkspaceIndex {
   const std::string* resolve(std::string_view module) const;
 
   // Every access of the global `name` in every file (only the assignments with `writes_only`),
-  // files in path order.
+  // files in path order. A module-as-environment file that sets `name` has none: there it is
+  // the module's member (member_occurrences).
   std::vector<Location> global_accesses(std::string_view name, bool writes_only = false) const;
   // The definitions of `member` in the module file `module_path` and its uses (m.member with
   // m = require of a name that resolves to that file) in every file.

@@ -41,6 +41,7 @@ NodeId method_statement(const Tree& t, Range decl) {
 Owners::Owners(const Tree& t, const FileBinding& b) : t_(t), b_(b) {
   ModuleShape shape = module_shape(t, b);
   if (shape.kind == ModuleShape::LocalTable) module_local_ = shape.local;
+  environment_ = shape.kind == ModuleShape::Environment;
 }
 
 Owner Owners::of(NodeId e, int depth) {
@@ -53,6 +54,8 @@ Owner Owners::of(NodeId e, int depth) {
       if (ref == nullptr) return {};
       if (ref->target == RefTarget::Local) return of_local(ref->local, depth + 1);
       Owner o;
+      // `_ENV` of a module-as-environment file is its module (`_ENV.f = f` sets a member).
+      if (ref->target == RefTarget::Env && environment_) o.this_module = true;
       if (ref->target == RefTarget::Global) o.global = std::string(t_.name_text(e));
       return o;
     }

@@ -65,6 +65,7 @@ class Owners {
   const Tree& t_;
   const FileBinding& b_;
   LocalId module_local_ = kNoLocal;
+  bool environment_ = false;  // the file's module is its environment
   std::unordered_map<LocalId, Owner> cache_;
 };
 

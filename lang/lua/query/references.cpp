@@ -62,7 +62,9 @@ std::vector<Location> references(const WorkspaceIndex& index, std::string_view p
                                  bool include_declaration) {
   std::vector<Location> out;
   add_here(out, path, tree, binding, s);
-  if (s.kind == SymbolKind::Global) add_others(out, path, index.global_accesses(s.name));
+  // An exported global is its module's member: the same set from every occurrence of it.
+  if (s.kind == SymbolKind::Global && !s.exported)
+    add_others(out, path, index.global_accesses(s.name));
   std::string_view module = module_file_of(index, path, s);
   if (!module.empty()) add_others(out, path, index.member_occurrences(module, s.name));
   if (!include_declaration) std::erase_if(out, [](const Location& l) { return l.declaration; });

@@ -21,7 +21,10 @@ std::vector<Location> definitions(const WorkspaceIndex& index, std::string_view 
                                   const Tree& tree, const FileBinding& binding,
                                   const Symbol& symbol);
 
-// Every occurrence of the symbol in the workspace, by path then offset. Without
+// Every occurrence of the symbol in the workspace, by path then offset. A global that a
+// module-as-environment file sets is that module's member: its definition, its reads there and
+// m.name uses elsewhere, the same set from each of them; a global elsewhere of the same spelling
+// is another name. Without
 // `include_declaration`, declarations (a local's name, a constructor key, a method's name) are
 // left out; assignments stay.
 std::vector<Location> references(const WorkspaceIndex& index, std::string_view path,

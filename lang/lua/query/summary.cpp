@@ -35,6 +35,9 @@ class Summarizer {
       }
     }
     for (NodeId id = 0; id < t_.node_count(); ++id) visit(id, shape);
+    // Free names where _ENV is a local table: keys of that table, as `_ENV.name` would be.
+    for (const NameRef& r : b_.refs)
+      if (r.target == RefTarget::EnvField) env_key(r);
     auto by_start = [](const auto& x, const auto& y) { return x.range.start < y.range.start; };
     std::sort(out_.members.begin(), out_.members.end(), by_start);
     std::sort(out_.member_uses.begin(), out_.member_uses.end(), by_start);
@@ -71,6 +74,11 @@ class Summarizer {
   // `field` is the Field node (kNoNode for a method), which tells a function statement's name.
   void key_of(NodeId field, NodeId object, NodeId name, bool write, bool method) {
     if (name == kNoNode) return;
+    // `_ENV.x` of a module-as-environment file: a global access, a member as such (run()).
+    if (out_.shape == ModuleShape::Environment && t_.kind(object) == NodeKind::Name) {
+      const NameRef* ref = b_.ref_at(t_.node(object).start);
+      if (ref != nullptr && ref->target == RefTarget::Env) return;
+    }
     Owner o = owners_.of(object);
     if (!o.path.empty()) return;
     if (o.this_module && write) {
@@ -84,6 +92,20 @@ class Summarizer {
     } else if (!o.module.empty()) {
       out_.member_uses.push_back({out_.names.intern(o.module),
                                   out_.names.intern(t_.name_text(name)), t_.range(name), write});
+    }
+  }
+
+  void env_key(const NameRef& r) {
+    Owner o = owners_.of_local(r.local);
+    if (!o.path.empty()) return;
+    NameId name = out_.names.intern(t_.name_text(r.node));
+    if (o.this_module && r.write) {
+      out_.members.push_back(definition(name, r.range, function_bound_at(t_, r.range), false,
+                                        is_function_statement(r.node)));
+    } else if (o.this_module) {
+      out_.member_uses.push_back({kNoNode, name, r.range, false});
+    } else if (!o.module.empty()) {
+      out_.member_uses.push_back({out_.names.intern(o.module), name, r.range, r.write});
     }
   }
 

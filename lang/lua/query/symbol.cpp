@@ -3,6 +3,7 @@
 #include "lang/lua/query/symbol.hpp"
 
 #include <algorithm>
+#include <span>
 
 #include "lang/lua/query/function_info.hpp"
 #include "lang/lua/query/walk.hpp"
@@ -54,17 +55,44 @@ NodeId returned_table(const Tree& t) {
   return values[0];
 }
 
-bool sets_global(const Tree& t, const FileBinding& b, std::string_view name) {
-  for (const GlobalAccess& g : b.globals)
-    if (g.kind == AccessKind::Set && global_name(t, g) == name) return true;
-  return false;
-}
+// What reading a symbol needs beyond its path, made once per file when every name is read.
+class Context {
+ public:
+  Context(const Tree& t, const FileBinding& b) : t_(t), b_(b) {}
 
-}  // namespace
+  Owners& owners() {
+    if (!owners_) owners_.emplace(t_, b_);
+    return *owners_;
+  }
+  NodeId returned() {
+    if (!returned_) returned_ = returned_table(t_);
+    return *returned_;
+  }
+  // Whether the global `name` is a member of this file's module (its environment sets it).
+  bool exported_global(std::string_view name) {
+    if (!environment_) environment_ = module_shape(t_, b_).kind == ModuleShape::Environment;
+    if (!*environment_) return false;
+    if (!set_) {
+      set_.emplace();
+      for (const GlobalAccess& g : b_.globals)
+        if (g.kind == AccessKind::Set) set_->push_back(global_name(t_, g));
+      std::sort(set_->begin(), set_->end());
+    }
+    return std::binary_search(set_->begin(), set_->end(), name);
+  }
 
-std::optional<Symbol> symbol_at(const Tree& t, const FileBinding& b, std::uint32_t offset) {
-  std::vector<NodeId> path = path_at(t, offset);
-  if (path.empty() || t.kind(path.back()) != NodeKind::Name) path = path_at(t, offset, true);
+ private:
+  const Tree& t_;
+  const FileBinding& b_;
+  std::optional<Owners> owners_;
+  std::optional<NodeId> returned_;
+  std::optional<bool> environment_;
+  std::optional<std::vector<std::string_view>> set_;
+};
+
+// The symbol of the Name node at the end of `path` (the nodes from the root down to it).
+std::optional<Symbol> symbol_on(const Tree& t, const FileBinding& b, Context& cx,
+                                std::span<const NodeId> path) {
   if (path.size() < 2 || t.kind(path.back()) != NodeKind::Name) return std::nullopt;
   const NodeId n = path.back();
   const NodeId parent = path[path.size() - 2];
@@ -77,7 +105,7 @@ std::optional<Symbol> symbol_at(const Tree& t, const FileBinding& b, std::uint32
       FieldView f = t.field(parent);
       if (f.name != n) break;
       s.kind = SymbolKind::Field;
-      s.owner = owner_of(t, b, f.object);
+      s.owner = cx.owners().of(f.object);
       bool target =
           grand != kNoNode &&
           ((t.kind(grand) == NodeKind::Function && t.function(grand).target == parent) ||
@@ -90,13 +118,13 @@ std::optional<Symbol> symbol_at(const Tree& t, const FileBinding& b, std::uint32
     case NodeKind::MethodCall:
       if (t.method_call(parent).name != n) break;
       s.kind = SymbolKind::Method;
-      s.owner = owner_of(t, b, t.method_call(parent).object);
+      s.owner = cx.owners().of(t.method_call(parent).object);
       s.exported = s.owner.this_module && s.owner.path.empty();
       return s;
     case NodeKind::Function:
       if (t.function(parent).method != n) break;
       s.kind = SymbolKind::Method;
-      s.owner = owner_of(t, b, t.function(parent).target);
+      s.owner = cx.owners().of(t.function(parent).target);
       s.write = s.declaration = true;
       s.exported = s.owner.this_module && s.owner.path.empty();
       return s;
@@ -109,10 +137,10 @@ std::optional<Symbol> symbol_at(const Tree& t, const FileBinding& b, std::uint32
       if (path.size() >= 4) {
         NodeId holder = path[path.size() - 4];
         if (holder == t.root() || t.kind(holder) == NodeKind::Return) {
-          if (grand == returned_table(t)) s.owner.this_module = true;
+          if (grand == cx.returned()) s.owner.this_module = true;
         }
         for_each_owned_table(t, holder, [&](NodeId table, NodeId target, bool declared) {
-          if (table == grand) s.owner = Owners(t, b).of_target(target, declared);
+          if (table == grand) s.owner = cx.owners().of_target(target, declared);
         });
       }
       s.exported = s.owner.this_module && s.owner.path.empty();
@@ -136,12 +164,13 @@ std::optional<Symbol> symbol_at(const Tree& t, const FileBinding& b, std::uint32
         return s;
       case RefTarget::Global:
         s.kind = SymbolKind::Global;
-        s.exported =
-            module_shape(t, b).kind == ModuleShape::Environment && sets_global(t, b, s.name);
+        s.exported = cx.exported_global(s.name);
         return s;
       case RefTarget::EnvField:
+        // A key of the local table that is _ENV (bits.lua's `local _ENV = {}`, returned).
         s.kind = SymbolKind::Field;
-        s.owner.local = ref->local;
+        s.owner = cx.owners().of_local(ref->local);
+        s.exported = s.owner.this_module && s.owner.path.empty();
         return s;
       case RefTarget::Env:
         return std::nullopt;
@@ -155,7 +184,98 @@ std::optional<Symbol> symbol_at(const Tree& t, const FileBinding& b, std::uint32
   return s;
 }
 
+}  // namespace
+
+std::optional<Symbol> symbol_at(const Tree& t, const FileBinding& b, std::uint32_t offset) {
+  std::vector<NodeId> path = path_at(t, offset);
+  if (path.empty() || t.kind(path.back()) != NodeKind::Name) path = path_at(t, offset, true);
+  Context cx(t, b);
+  return symbol_on(t, b, cx, path);
+}
+
+std::vector<Symbol> all_symbols(const Tree& t, const FileBinding& b) {
+  std::vector<Symbol> out;
+  if (t.root() == kNoNode) return out;
+  Context cx(t, b);
+  // Depth first without recursion (chains of operators nest deeply): each frame's children are
+  // kids[begin, end), the next to visit at `next`.
+  struct Frame {
+    std::size_t begin, next, end;
+  };
+  std::vector<NodeId> path{t.root()};
+  std::vector<NodeId> kids;
+  append_children(t, t.root(), kids);
+  std::vector<Frame> stack{{0, 0, kids.size()}};
+  while (!stack.empty()) {
+    Frame& f = stack.back();
+    if (f.next == f.end) {
+      kids.resize(f.begin);
+      stack.pop_back();
+      path.pop_back();
+      continue;
+    }
+    const NodeId child = kids[f.next++];
+    path.push_back(child);
+    if (t.kind(child) == NodeKind::Name) {
+      if (auto s = symbol_on(t, b, cx, path)) out.push_back(std::move(*s));
+      path.pop_back();
+      continue;
+    }
+    const std::size_t begin = kids.size();
+    append_children(t, child, kids);
+    stack.push_back({begin, begin, kids.size()});
+  }
+  // Source order; of two names at one offset, the one the walk met first. The walk is in source
+  // order but where a function's body starts before its name: rarely unsorted.
+  auto by_start = [](const Symbol& x, const Symbol& y) { return x.range.start < y.range.start; };
+  if (!std::is_sorted(out.begin(), out.end(), by_start))
+    std::stable_sort(out.begin(), out.end(), by_start);
+  out.erase(
+      std::unique(out.begin(), out.end(),
+                  [](const Symbol& x, const Symbol& y) { return x.range.start == y.range.start; }),
+      out.end());
+  return out;
+}
+
+namespace {
+
+std::vector<Occurrence> occurrences_of(const Tree& t, const FileBinding& b, const Symbol& s);
+
+// The other spelling of a member of a module-as-environment file: `x` for `_ENV.x` and back.
+std::optional<Symbol> environment_twin(const Tree& t, const FileBinding& b, const Symbol& s) {
+  if (!s.exported) return std::nullopt;
+  Symbol twin = s;
+  twin.exported = false;  // no twin of the twin
+  if (s.kind == SymbolKind::Global) {
+    twin.kind = SymbolKind::Field;
+    twin.owner = Owner{};
+    twin.owner.this_module = true;
+    return twin;
+  }
+  if (s.kind != SymbolKind::Field || module_shape(t, b).kind != ModuleShape::Environment)
+    return std::nullopt;
+  twin.kind = SymbolKind::Global;
+  twin.owner = Owner{};
+  return twin;
+}
+
+}  // namespace
+
 std::vector<Occurrence> occurrences(const Tree& t, const FileBinding& b, const Symbol& s) {
+  std::vector<Occurrence> out = occurrences_of(t, b, s);
+  if (auto twin = environment_twin(t, b, s)) {
+    std::vector<Occurrence> more = occurrences_of(t, b, *twin);
+    out.insert(out.end(), more.begin(), more.end());
+    std::sort(out.begin(), out.end(), [](const Occurrence& x, const Occurrence& y) {
+      return x.range.start < y.range.start;
+    });
+  }
+  return out;
+}
+
+namespace {
+
+std::vector<Occurrence> occurrences_of(const Tree& t, const FileBinding& b, const Symbol& s) {
   std::vector<Occurrence> out;
   switch (s.kind) {
     case SymbolKind::Local:
@@ -261,6 +381,14 @@ std::vector<Occurrence> occurrences(const Tree& t, const FileBinding& b, const S
             break;
         }
       }
+      // A free name where _ENV is a local table (`local _ENV = {}`) is a key of that table.
+      if (s.kind == SymbolKind::Field)
+        for (const NameRef& r : b.refs)
+          if (r.target == RefTarget::EnvField && t.name_id(r.node) == name &&
+              owners.of_local(r.local) == s.owner) {
+            bool fn = r.write && std::binary_search(functions.begin(), functions.end(), r.node);
+            out.push_back({r.range, r.write, fn});
+          }
       break;
     }
   }
@@ -268,6 +396,8 @@ std::vector<Occurrence> occurrences(const Tree& t, const FileBinding& b, const S
             [](const Occurrence& x, const Occurrence& y) { return x.range.start < y.range.start; });
   return out;
 }
+
+}  // namespace
 
 std::optional<Range> declaration(const Tree& t, const FileBinding& b, const Symbol& s) {
   if (s.kind == SymbolKind::Local || s.kind == SymbolKind::Parameter) {

@@ -41,6 +41,10 @@ struct Symbol {
 // literals, strings and comments have none.
 std::optional<Symbol> symbol_at(const Tree& tree, const FileBinding& binding, std::uint32_t offset);
 
+// symbol_at at the start of every name that has a symbol, in source order, from one walk of the
+// tree (an indexer reads every name: symbol_at per name would descend from the root each time).
+std::vector<Symbol> all_symbols(const Tree& tree, const FileBinding& binding);
+
 struct Occurrence {
   Range range;
   bool write = false;

@@ -1,6 +1,8 @@
 // Children of each node kind, read through the tree's typed views, and the descent to an offset.
 #include "lang/lua/query/walk.hpp"
 
+#include <algorithm>
+
 namespace moonring::lua::query {
 
 namespace {
@@ -11,6 +13,17 @@ void push(std::vector<NodeId>& out, NodeId id) {
 
 void push_all(std::vector<NodeId>& out, std::span<const NodeId> ids) {
   for (NodeId id : ids) push(out, id);
+}
+
+// The entries of a list in source order that may hold `offset`: the last starting at or before
+// it and the one before (a name's end may be the next entry's start).
+void push_candidates(const Tree& t, std::span<const NodeId> list, std::uint32_t offset,
+                     std::vector<NodeId>& out) {
+  auto after = std::upper_bound(list.begin(), list.end(), offset, [&](std::uint32_t o, NodeId n) {
+    return n != kNoNode && o < t.node(n).start;
+  });
+  const std::size_t last = static_cast<std::size_t>(after - list.begin());
+  for (std::size_t i = last >= 2 ? last - 2 : 0; i < last; ++i) push(out, list[i]);
 }
 
 }  // namespace
@@ -154,7 +167,17 @@ std::vector<NodeId> path_at(const Tree& t, std::uint32_t offset, bool at_end) {
   while (at != kNoNode) {
     path.push_back(at);
     kids.clear();
-    append_children(t, at, kids);
+    const NodeKind kind = t.kind(at);
+    if (kind == NodeKind::Block || kind == NodeKind::Table) {
+      // A block's statements and a constructor's fields follow one another: only the last one
+      // starting at or before the offset can hold it, or (at its end) the one before that.
+      // Chunks and data tables have thousands.
+      std::span<const NodeId> list =
+          kind == NodeKind::Block ? t.statements(at) : t.table_fields(at);
+      push_candidates(t, list, offset, kids);
+    } else {
+      append_children(t, at, kids);
+    }
     // Children mostly follow source order, but a function's body starts where its statement or
     // its name does (`local function f`), so it overlaps the name: the narrowest child that
     // covers the offset wins.

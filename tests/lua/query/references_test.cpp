@@ -47,6 +47,14 @@ void check_references(const Workspace& w) {
   }
 }
 
+// Marks written «%tag|x»: the `which`th becomes the cursor (at-tag), the others plain.
+std::string with_cursor(std::string text, int which) {
+  int n = 0;
+  for (std::size_t at = text.find('%'); at != std::string::npos; at = text.find('%', at))
+    text.replace(at, 1, n++ == which ? "at-" : "");
+  return text;
+}
+
 }  // namespace
 
 TEST_CASE("require resolves like package.path, then by path suffix", "[query][index]") {
@@ -120,6 +128,140 @@ TEST_CASE("an NSE-style module: its globals are members (return _ENV)", "[query]
                        "action = function(host) return proto.«at-r|connect»(host) end"}},
                      {"/ws", "/ws/nselib"});
   check_references(from_script);
+}
+
+TEST_CASE("an NSE-style module's member is one set from any occurrence, without true globals",
+          "[query][references]") {
+  // connect is proto's member: from its definition, its own reads and a proto.connect use the
+  // references are the same set; other.lua's global connect is another name.
+  const std::string proto =
+      "local stdnse = require \"stdnse\"\n"
+      "_ENV = stdnse.module(\"proto\", stdnse.seeall)\n"
+      "function «%d|connect»(host) return host end\n"
+      "function other() return «%r|connect»(1) end\n"
+      "return _ENV";
+  const std::string probe =
+      "local proto = require \"proto\"\n"
+      "action = function(host) return proto.«%r|connect»(host) end";
+  const std::string other = "connect = 5\nprint(connect)";
+  for (int at = 0; at < 3; ++at) {
+    auto w = make_workspace({{"/ws/nselib/proto.lua", with_cursor(proto, at)},
+                             {"/ws/scripts/probe.lua", with_cursor(probe, at - 2)},
+                             {"/ws/scripts/other.lua", other}},
+                            {"/ws", "/ws/nselib"});
+    check_references(w);
+  }
+}
+
+TEST_CASE("a module whose _ENV is a local table: its free names are members (NSE's bits.lua)",
+          "[query][references]") {
+  const std::string bits =
+      "local _ENV = {}\n"
+      "function «%d|reverse»(n) return n end\n"
+      "local x = «%r|reverse»(1)\n"
+      "return _ENV";
+  const std::string user =
+      "local bits = require \"bits\"\n"
+      "print(bits.«%r|reverse»(2))";
+  for (int at = 0; at < 3; ++at) {
+    auto w = make_workspace({{"/ws/nselib/bits.lua", with_cursor(bits, at)},
+                             {"/ws/scripts/user.lua", with_cursor(user, at - 2)}},
+                            {"/ws", "/ws/nselib"});
+    check_references(w);
+    auto [path, offset] = w.cursor();
+    const auto& p = w.at(path);
+    auto s = symbol_at(p.tree(), p.binding, offset);
+    REQUIRE(s);
+    auto defs = definitions(w.index, path, p.tree(), p.binding, *s);
+    REQUIRE(defs.size() == 1);
+    CHECK(defs[0].path == "/ws/nselib/bits.lua");
+    CHECK(defs[0].range.start ==
+          w.at("/ws/nselib/bits.lua").ranges(at == 0 ? "at-d" : "d")[0].start);
+  }
+}
+
+TEST_CASE("_ENV.name = value in an NSE-style module sets a member (stdnse.verbose)",
+          "[query][references]") {
+  const std::string mod =
+      "local stdnse = require \"stdnse\"\n"
+      "_ENV = stdnse.module(\"proto\", stdnse.seeall)\n"
+      "local function verbose(n) return n end\n"
+      "_ENV.«%w|verbose» = verbose\n"
+      "return _ENV";
+  const std::string user =
+      "local proto = require \"proto\"\n"
+      "print(proto.«%r|verbose»(2))";
+  for (int at = 0; at < 2; ++at) {
+    auto w = make_workspace({{"/ws/nselib/proto.lua", with_cursor(mod, at)},
+                             {"/ws/scripts/user.lua", with_cursor(user, at - 1)}},
+                            {"/ws", "/ws/nselib"});
+    check_references(w);
+    auto [path, offset] = w.cursor();
+    const auto& p = w.at(path);
+    auto s = symbol_at(p.tree(), p.binding, offset);
+    REQUIRE(s);
+    auto defs = definitions(w.index, path, p.tree(), p.binding, *s);
+    REQUIRE(defs.size() == 1);
+    CHECK(defs[0].path == "/ws/nselib/proto.lua");
+  }
+}
+
+TEST_CASE("in an NSE-style module, name and _ENV.name are one member (lpeg-utility.localize)",
+          "[query][references]") {
+  const std::string mod =
+      "local stdnse = require \"stdnse\"\n"
+      "_ENV = stdnse.module(\"proto\", stdnse.seeall)\n"
+      "function «%d|localize»(g) return g end\n"
+      "function other() return _ENV.«%r|localize»(1), «%r|localize»(2) end\n"
+      "_ENV.«%w|getid» = function() end\n"
+      "return _ENV";
+  for (int at = 0; at < 3; ++at) {
+    auto w =
+        make_workspace({{"/ws/nselib/proto.lua", with_cursor(mod, at)}}, {"/ws", "/ws/nselib"});
+    // Only localize's marks: getid's is another member.
+    auto [path, offset] = w.cursor();
+    const auto& p = w.at(path);
+    auto s = symbol_at(p.tree(), p.binding, offset);
+    REQUIRE(s);
+    std::set<std::uint32_t> got;
+    for (const Location& l : references(w.index, path, p.tree(), p.binding, *s, true))
+      got.insert(l.range.start);
+    std::set<std::uint32_t> want;
+    for (const auto& m : p.fx.marks)
+      if (p.text(m.range) == "localize") want.insert(m.range.start);
+    CHECK(got == want);
+    auto defs = definitions(w.index, path, p.tree(), p.binding, *s);
+    REQUIRE(defs.size() == 1);
+    CHECK(defs[0].range.start == *want.begin());
+  }
+  // getid, set only as _ENV.getid, read as a bare name.
+  auto w = make_workspace({{"/ws/nselib/proto.lua",
+                            "local stdnse = require \"stdnse\"\n"
+                            "_ENV = stdnse.module(\"proto\", stdnse.seeall)\n"
+                            "_ENV.«w|getid» = function() end\n"
+                            "local x = «at-r|getid»()\n"
+                            "return _ENV"}},
+                          {"/ws", "/ws/nselib"});
+  check_references(w);
+}
+
+TEST_CASE("a true global's references and definitions leave out modules' members",
+          "[query][references]") {
+  auto w = make_workspace({{"/ws/nselib/proto.lua",
+                            "local stdnse = require \"stdnse\"\n"
+                            "_ENV = stdnse.module(\"proto\", stdnse.seeall)\n"
+                            "function connect(host) return host end\n"
+                            "return _ENV"},
+                           {"/ws/scripts/other.lua", "«w|connect» = 5\nprint(«r|connect»)"},
+                           {"/ws/scripts/reader.lua", "print(«at-r|connect»)"}},
+                          {"/ws", "/ws/nselib"});
+  check_references(w);
+  const auto& reader = w.at("/ws/scripts/reader.lua");
+  auto s = symbol_at(reader.tree(), reader.binding, w.cursor().second);
+  REQUIRE(s);
+  auto defs = definitions(w.index, "/ws/scripts/reader.lua", reader.tree(), reader.binding, *s);
+  REQUIRE(defs.size() == 1);
+  CHECK(defs[0].path == "/ws/scripts/other.lua");
 }
 
 TEST_CASE("a global across files; a local of the same name is never one of them",

@@ -153,6 +153,22 @@ TEST_CASE("nested fields keep their path; fields of globals and of required modu
   CHECK(sm.owner.module == "http");
 }
 
+TEST_CASE("a name read through a local _ENV is that table's field, with all its occurrences",
+          "[query][symbol]") {
+  // NSE's bits.lua: `local _ENV = {}` makes the chunk's free names keys of that table.
+  auto p = parse_fixture(
+      "local _ENV = {}\n"
+      "function «d|reverse»(n) return n end\n"
+      "«w|reverse» = «r|reverse»\n"
+      "local x = _ENV.«r|reverse»(«at-r|reverse»(1))\n"
+      "return _ENV");
+  Symbol s = check_occurrences(p);
+  CHECK(s.kind == SymbolKind::Field);
+  auto d = declaration(p.tree(), p.binding, s);
+  REQUIRE(d);
+  CHECK(d->start == p.ranges("d")[0].start);
+}
+
 TEST_CASE("module shapes: return M, return _ENV, return {...}", "[query][symbol]") {
   auto a = parse_fixture("local M = {}\nfunction M.«at-d|f»() end\nreturn M");
   // A function statement's field is a write (its declaration is the first write).
