@@ -22,6 +22,14 @@ using nlohmann::json;
 constexpr auto kClientLimit = std::chrono::seconds(10);
 constexpr const char* kProgressToken = "moonring/load";
 
+// Once the endpoint's writer has taken everything queued (Sinks::written). Polled: the wire
+// says when it has output, not when it has none, and this runs only between batches of a load's
+// diagnostics.
+Task<void> written(jsonrpc::Endpoint& endpoint) {
+  while (endpoint.unsent_bytes() != 0 && !current_token().cancelled())
+    co_await sleep(std::chrono::microseconds(250));
+}
+
 // `task` under `token` as its ambient cancellation token.
 Task<void> run_under(CancellationToken token, Task<void> task) {
   detail::AmbientTokenScope scope(token);
@@ -87,6 +95,7 @@ Language::Language(jsonrpc::Endpoint& endpoint, const ServiceFactory& make_servi
   sinks.diagnostics = [this](service::FileDiagnostics f) { publish(f); };
   sinks.progress = [this](std::size_t done, std::size_t total) { progress(done, total); };
   sinks.message = [this](service::Sinks::Level level, std::string text) { log(level, text); };
+  sinks.written = [this] { return written(endpoint_); };
   service_ = make_service(std::move(sinks));
 
   endpoint.on_notification_inline("initialized", [this](const jsonrpc::Message&) {

@@ -14,7 +14,9 @@
 #        (${TMPDIR:-/tmp}/moonring-bench-lsp-1gb), COPIES (128), LUALS_BIN (unset), LUALS_1GB (0),
 #        LOGDIR (unset: the servers' stderr is not kept), VERBOSE (1: log the wait for readiness),
 #        and bench.mjs's POSITIONS, SEED, FILES, CHANGES, REQUEST_LIMIT_MS, READY_LIMIT_S,
-#        READY_LIMIT_1GB_S, QUIET_MS, BUSY_INTERVAL_MS
+#        READY_LIMIT_1GB_S, QUIET_MS, BUSY_INTERVAL_MS; HOVER_TRACE=path writes each busy hover
+#        (sent at in ms since the epoch, latency, files published by then), to line up with the
+#        server's MOONRING_TRACE_STALLS=path (lang/lua/services/lua_service_trace.hpp)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)

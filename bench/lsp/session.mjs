@@ -3,7 +3,7 @@
 // published) -> questions at the given positions -> edits -> peak RSS -> shutdown, exit. Every wait
 // has a limit: what does not answer within it is counted as a failure, never awaited further.
 import { spawn } from 'node:child_process';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CancellationTokenSource, createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
@@ -199,6 +199,7 @@ export class Session {
     clearTimeout(timer);
     if (out.timeout) source.cancel();
     out.ms = performance.now() - started;
+    out.sentAt = performance.timeOrigin + started;  // ms since the epoch, for HOVER_TRACE
     return out;
   }
 
@@ -303,10 +304,15 @@ export class Session {
     const out = tally(this.capabilities.hoverProvider ? null : 'hoverProvider not advertised');
     let settled = false;
     until.then(() => { settled = true; });
+    // HOVER_TRACE=path: one line per hover (sent at, ms since the epoch; latency ms; files
+    // published by its answer), to line up with the server's MOONRING_TRACE_STALLS.
+    const trace = process.env.HOVER_TRACE ? [] : null;
     for (let i = 0; !settled && !out.na; i++) {
-      await this.ask(QUERIES.hover, picks[i % picks.length], out);
+      const answer = await this.ask(QUERIES.hover, picks[i % picks.length], out);
+      trace?.push(`${answer.sentAt.toFixed(3)} ${answer.ms.toFixed(3)} published=${this.published.size}`);
       await Promise.race([until, delay(intervalMs)]);
     }
+    if (trace) writeFileSync(process.env.HOVER_TRACE, trace.join('\n') + '\n');
     if (out.samples.length === 0 && !out.na) out.na = 'no hover answered before the workspace was ready';
     return out;
   }

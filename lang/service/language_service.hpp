@@ -31,6 +31,10 @@ struct Sinks {
   // Something a user should know (a configuration error, a file that cannot be read).
   enum class Level : std::uint8_t { error = 1, warning = 2, info = 3, log = 4 };
   std::function<void(Level, std::string)> message;
+  // Resolves once what was sent so far has gone out to the client (its last write may still be
+  // under way): bulk publishing awaits it between batches, so it goes no faster than the client
+  // reads and a reply never queues behind a backlog of notifications. Optional.
+  std::function<Task<void>()> written;
 };
 
 // A request about a place in a file: the text the client's position was resolved in (the open

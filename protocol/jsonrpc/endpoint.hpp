@@ -56,6 +56,8 @@ class Endpoint {
   void close();
 
   void notify(std::string_view method, std::string_view params_json);
+  // Bytes queued for the client that the writer has not taken yet.
+  std::size_t unsent_bytes() const { return wire_.outbox().size(); }
   // A request to the client; its response, or an error if it fails or takes longer than `limit`.
   Task<Result<Message>> request(std::string_view method, std::string_view params_json,
                                 std::chrono::milliseconds limit);

@@ -1,6 +1,7 @@
 // The Lua language service: see lua_service.hpp.
 #include "lang/lua/services/lua_service.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <deque>
@@ -13,6 +14,7 @@
 #include "lang/lua/config/load.hpp"
 #include "lang/lua/config/luarc.hpp"
 #include "lang/lua/query/summary.hpp"
+#include "lang/lua/services/lua_service_trace.hpp"
 #include "lang/lua/services/summary_cache.hpp"
 #include "lang/lua/services/workspace_config.hpp"
 
@@ -92,7 +94,8 @@ Task<void> analyse_one(ServiceShard& shard, const LoadRun& run, std::size_t inde
     summary.load_error = content.error();
   } else {
     const std::string_view text = content->text();
-    query::FileSummary& indexed = shard.fresh[path];
+    TracedStep step(path);
+    query::FileSummary& indexed = shard.fresh.emplace_back(path, query::FileSummary{}).second;
     if (!run.cache || !run.cache->find(path, text, library, summary, indexed)) {
       const FileAnalysis analysis = analyze(text, options.version);
       indexed = query::summarize(analysis.parsed.tree, analysis.binding);
@@ -101,6 +104,8 @@ Task<void> analyse_one(ServiceShard& shard, const LoadRun& run, std::size_t inde
     }
   }
   file.release();
+  for (const std::string& name : summary.assigned) ++shard.loaded_counts[name];
+  shard.loaded.push_back(path);
   shard.files[std::move(path)] = std::move(summary);
   run.done->fetch_add(1, std::memory_order_relaxed);
 }
@@ -144,18 +149,25 @@ Task<void> analyse_handed_off(ServiceShard& shard, LoadRun run) {
   }
 }
 
+// What this core's loading left (see ServiceShard): moved out, less the counts of the files the
+// editor has open (their documents count instead).
 ShardLoad collect(ServiceShard& shard, const Paths& open) {
   ShardLoad out;
   out.core = Core::current()->id();
-  out.paths.reserve(shard.files.size());
-  for (const auto& [path, summary] : shard.files) {
-    out.paths.push_back(path);
-    if (open->contains(path)) continue;
-    for (const std::string& name : summary.assigned) ++out.counts[name];
-  }
-  out.index.reserve(shard.fresh.size());
-  for (auto& [path, q] : shard.fresh) out.index.emplace_back(path, std::move(q));
+  out.paths = std::move(shard.loaded);
+  out.counts = std::move(shard.loaded_counts);
+  out.index = std::move(shard.fresh);
+  shard.loaded.clear();
+  shard.loaded_counts.clear();
   shard.fresh.clear();
+  for (const std::string& path : *open) {
+    auto f = shard.files.find(path);
+    if (f == shard.files.end()) continue;
+    for (const std::string& name : f->second.assigned) {
+      auto c = out.counts.find(name);
+      if (c != out.counts.end() && c->second != 0) --c->second;
+    }
+  }
   return out;
 }
 
@@ -170,6 +182,40 @@ std::vector<FileDiagnostics> finish_files(const ServiceShard& shard, const Paths
   }
   return out;
 }
+
+// The diagnostics of `paths` (on this core; library files and files it does not have are left).
+std::vector<FileDiagnostics> finish_listed(const ServiceShard& shard,
+                                           const std::vector<std::string>& paths,
+                                           const GlobalSet& assigned) {
+  std::vector<FileDiagnostics> out;
+  out.reserve(paths.size());
+  for (const std::string& path : paths) {
+    auto f = shard.files.find(path);
+    if (f == shard.files.end() || f->second.library) continue;
+    out.push_back({path, std::nullopt, finish(f->second, assigned)});
+  }
+  return out;
+}
+
+// A long loop on the service's core gives way every kSlice (sleep 0 lets the core's other tasks
+// run: the reader, a request, the writer), so a request waits for one slice at most.
+class Slices {
+ public:
+  // Reads the clock every 8 calls.
+  bool due() {
+    if (++calls_ % 8 != 0) return false;
+    return std::chrono::steady_clock::now() - start_ > kSlice;
+  }
+  SleepAwaiter next() {
+    start_ = std::chrono::steady_clock::now();
+    return sleep(std::chrono::nanoseconds(0));
+  }
+
+ private:
+  static constexpr std::chrono::microseconds kSlice{1000};
+  std::uint32_t calls_ = 0;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
 
 template <typename T>
 std::vector<T> concat(std::vector<T> a, std::vector<T> b) {
@@ -188,6 +234,15 @@ LuaService::~LuaService() = default;
 Task<void> LuaService::stop() {
   if (started_) co_await shards_.stop();
   started_ = false;
+}
+
+Task<void> LuaService::paced(std::chrono::steady_clock::time_point& due) {
+  if (sinks_.written) co_await sinks_.written();
+  // On a schedule rather than an interval after each batch, so a late wake-up (a busy machine)
+  // is made up by the next batches, by at most a burst's worth.
+  const auto now = std::chrono::steady_clock::now();
+  due = std::max(due + kPublishInterval, now - kPublishBurst * kPublishInterval);
+  co_await sleep_until(due);
 }
 
 void LuaService::publish(std::string path, std::optional<std::int64_t> version,
@@ -241,7 +296,12 @@ Task<void> LuaService::load(std::vector<std::string> roots) {
     co_await shards_.start();
     started_ = true;
   } else {
-    co_await shards_.invoke_on_all([](ServiceShard& s) { s.files.clear(); });
+    co_await shards_.invoke_on_all([](ServiceShard& s) {
+      s.files.clear();
+      s.loaded.clear();
+      s.loaded_counts.clear();
+      s.fresh.clear();
+    });
   }
   owner_.clear();
 
@@ -307,32 +367,83 @@ Task<void> LuaService::load(std::vector<std::string> roots) {
   for (const auto& [path, _] : open_) open->insert(path);
   Paths open_paths = open;
   auto collect_shard = [open_paths](ServiceShard& s) {
-    return std::vector<ShardLoad>{collect(s, open_paths)};
+    TracedStep step("load: collect");
+    // Not `{collect(...)}`: an initializer list copies, every path and summary of the core.
+    std::vector<ShardLoad> out;
+    out.push_back(collect(s, open_paths));
+    return out;
   };
   std::vector<ShardLoad> loads = co_await shards_.map_reduce(
       std::move(collect_shard), std::vector<ShardLoad>{}, concat<ShardLoad>);
-  counts_.clear();
-  index_ = query::WorkspaceIndex();
-  index_.set_search(roots_);
+  // Merged here in slices, aside: a request in between sees the index as it was.
+  Slices slices;
+  std::unordered_map<std::string, std::uint32_t> counts;
+  query::WorkspaceIndex index;
+  index.set_search(roots_);
   for (ShardLoad& l : loads) {
-    for (std::string& path : l.paths) owner_[std::move(path)] = l.core;
-    for (auto& [name, n] : l.counts) counts_[name] += n;
-    for (auto& [path, q] : l.index)
-      if (open_.count(path) == 0) index_.update(std::move(path), std::move(q));
+    for (const std::string& path : l.paths) {
+      owner_[path] = l.core;
+      if (slices.due()) co_await slices.next();
+    }
+    for (auto& [name, n] : l.counts) {
+      counts[name] += n;
+      if (slices.due()) co_await slices.next();
+    }
+    for (auto& [path, q] : l.index) {
+      if (open_.count(path) == 0) index.update(std::move(path), std::move(q));
+      if (slices.due()) co_await slices.next();
+    }
+    l.index = {};
+    l.counts = {};
+    if (slices.due()) co_await slices.next();
   }
-  for (const auto& [path, o] : open_)
-    for (const std::string& name : o.summary.assigned) ++counts_[name];
-  rebuild_assigned();
+  {
+    // No suspension from here to the end of reanalyse_open: the open documents count on top.
+    TracedStep step("load: swap in");
+    counts_ = std::move(counts);
+    for (const auto& [path, o] : open_)
+      for (const std::string& name : o.summary.assigned) ++counts_[name];
+    std::swap(index_, index);
+    rebuild_assigned();
+  }
   co_await reanalyse_open();
+  index = {};  // the old index (a reload's): after the swap, so no request waited for it
 
-  // Every file's diagnostics, an empty list for a clean one.
-  std::shared_ptr<const GlobalSet> assigned = assigned_;
-  auto finish_all = [open_paths, assigned](ServiceShard& s) {
-    return finish_files(s, open_paths, assigned, [](const FileSummary&) { return true; });
-  };
-  std::vector<FileDiagnostics> all = co_await shards_.map_reduce(
-      std::move(finish_all), std::vector<FileDiagnostics>{}, concat<FileDiagnostics>);
-  for (FileDiagnostics& f : all) publish(std::move(f.path), f.version, std::move(f.diagnostics));
+  // Every file's diagnostics, an empty list for a clean one: finished on its core and published
+  // here a batch at a time, each batch once the last one has gone out to the client, so a reply
+  // never waits behind more than a batch of notifications (or a batch of work on this core).
+  auto due = std::chrono::steady_clock::now() - kPublishBurst * kPublishInterval;
+  for (ShardLoad& l : loads) {
+    for (std::size_t at = 0; at < l.paths.size(); at += kPublishBatch) {
+      if (current_token().cancelled()) co_return;  // the session is ending
+      const std::size_t end = std::min(l.paths.size(), at + kPublishBatch);
+      auto batch = std::make_shared<std::vector<std::string>>(
+          std::make_move_iterator(l.paths.begin() + static_cast<std::ptrdiff_t>(at)),
+          std::make_move_iterator(l.paths.begin() + static_cast<std::ptrdiff_t>(end)));
+      // Against the assigned globals of now: an edit meanwhile may have changed them (it
+      // re-published the files already published); again if it did while this batch was out.
+      std::vector<FileDiagnostics> finished;
+      for (;;) {
+        std::shared_ptr<const GlobalSet> assigned = assigned_;
+        auto finish_batch = [batch, assigned](ServiceShard& s) {
+          TracedStep step("load: finish batch");
+          return finish_listed(s, *batch, *assigned);
+        };
+        finished = co_await shards_.invoke_on(l.core, std::move(finish_batch));
+        if (assigned == assigned_) break;
+      }
+      {
+        TracedStep step("load: publish batch");
+        for (FileDiagnostics& f : finished) {
+          // Opened since: the editor's document has its own diagnostics.
+          if (open_.count(f.path) == 0)
+            publish(std::move(f.path), std::nullopt, std::move(f.diagnostics));
+        }
+      }
+      co_await paced(due);
+    }
+    l.paths = {};
+  }
   for (const auto& [path, o] : open_)
     publish(path, o.document->version, finish(o.summary, *assigned_));
   if (cache) co_await save_cache(*cache);
@@ -358,6 +469,7 @@ Task<void> LuaService::save_cache(SummaryCache& cache) {
 Task<void> LuaService::reanalyse_open() {
   GlobalSet flipped;
   for (auto& [path, o] : open_) {
+    TracedStep step(path);
     const WorkspaceCheckOptions& options = options_for(path);
     auto analysis =
         std::make_shared<const FileAnalysis>(analyze(o.document->text, options.version));

@@ -12,6 +12,7 @@
 #include "lang/lua/query/signature_help.hpp"
 #include "lang/lua/query/symbol.hpp"
 #include "lang/lua/services/lua_service.hpp"
+#include "lang/lua/services/lua_service_trace.hpp"
 #include "lang/lua/services/service_values.hpp"
 #include "runtime/blocking_pool.hpp"
 
@@ -108,6 +109,7 @@ Task<std::vector<service::Location>> LuaService::locations(const service::At& at
 }
 
 Task<Result<std::optional<service::Hover>>> LuaService::hover(service::At at, CancellationToken) {
+  TracedStep step("hover", true);
   std::shared_ptr<const FileAnalysis> a = analysis_of(at);
   auto found = query::hover(index_, at.path, a->parsed.tree, a->binding, at.offset);
   if (!found) co_return std::optional<service::Hover>{};

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "lang/lua/services/lua_service.hpp"
+#include "runtime/spawn.hpp"
 #include "tests/runtime/test_support.hpp"
 #include "tests/workspace/discover/temp_tree.hpp"
 #include "workspace/documents/file_uri.hpp"
@@ -187,4 +188,50 @@ TEST_CASE("lua service: queries on a file that is not open follow its text, neve
   CHECK(answers[1].find("global") != std::string::npos);
   CHECK(answers[2] == answers[0]);
   CHECK(answers[3] == answers[0]);
+}
+
+TEST_CASE(
+    "lua service: a query asked when the load starts publishing is answered before the rest") {
+  // The end of a load publishes every file's diagnostics; a request that comes meanwhile must not
+  // wait for all of them (issue 13: hover while 1 GB loads). The hover is asked from the first
+  // publish's sink, so it is pending from then on; the publishes seen when it is answered are
+  // what it waited for.
+  test::TempTree t;
+  constexpr int kFiles = 1500;
+  for (int i = 0; i < kFiles; ++i)
+    t.add("f/" + std::to_string(i) + ".lua", "local x = " + std::to_string(i) + "\nreturn x\n");
+  t.add("a.lua", "local name = 1\nreturn name\n");
+  auto rt = test::start_runtime(2);
+  int published = 0;
+  std::optional<int> published_when_answered;
+  bool answered_with_hover = false;
+  auto doc = std::make_shared<workspace::Snapshot>();
+  doc->uri = workspace::path_to_file_uri(t.path("a.lua"));
+  doc->text = "local name = 1\nreturn name\n";
+  doc->lines = workspace::LineIndex(doc->text);
+  rt->block_on([&]() -> Task<void> {
+    std::optional<JoinHandle<void>> asked;
+    lua::LuaService* self = nullptr;
+    auto ask = [&]() -> Task<void> {
+      service::At at{t.path("a.lua"), doc, static_cast<std::uint32_t>(doc->text.rfind("name"))};
+      auto found = co_await self->hover(std::move(at), CancellationToken{});
+      published_when_answered = published;
+      answered_with_hover = found && *found;
+    };
+    service::Sinks sinks;
+    sinks.diagnostics = [&](service::FileDiagnostics) {
+      if (++published == 1) asked.emplace(spawn(ask()));
+    };
+    lua::LuaService service(std::move(sinks));
+    self = &service;
+    const std::vector<std::string> roots{t.root()};
+    co_await service.load(roots);
+    if (asked) co_await std::move(*asked);
+    co_await service.stop();
+  });
+  CHECK(published == kFiles + 1);
+  REQUIRE(published_when_answered.has_value());
+  CHECK(answered_with_hover);
+  // A few batches at most went out before the answer (all of them did before the fix).
+  CHECK(*published_when_answered <= 256);
 }
