@@ -158,8 +158,9 @@ class Agent {
   void detach(lua_State* L);
 
   // hooks.cpp
-  void update_hook(lua_State* L);  // the mask this thread needs now
-  void arm_service_locked();       // socket thread, under mutex: handle the inbox soon
+  void update_hook(lua_State* L);              // the mask this thread needs now
+  void set_hook_mask(lua_State* L, int mask);  // a hook's own change, keeping a count bit
+  void arm_service_locked();                   // socket thread, under mutex: handle the inbox soon
   // Stops, serving requests on L; `shown` (default L) is the thread the stop is reported on.
   void stop_here(lua_State* L, const char* reason, Json extra = Json::object(),
                  lua_State* shown = nullptr);

@@ -234,6 +234,13 @@ void Agent::arm_service_locked() {
   lua_sethook(main, agent_hook, mask | LUA_MASKCOUNT, 1);
 }
 
+void Agent::set_hook_mask(lua_State* L, int mask) {
+  // The socket thread may have added the count hook since `mask` was read (arm_service_locked,
+  // under the mutex): kept, or a request would wait for the next event that sets it again.
+  std::lock_guard lock(mutex);
+  lua_sethook(L, agent_hook, mask | (lua_gethookmask(L) & LUA_MASKCOUNT), 1);
+}
+
 void Agent::update_hook(lua_State* L) {
   int mask = 0;
   if (attached) {
@@ -352,7 +359,7 @@ void agent_hook(lua_State* L, lua_Debug* ar) {
       int wanted = mask & ~(LUA_MASKLINE | LUA_MASKRET);
       if (want_lines) wanted |= LUA_MASKLINE | LUA_MASKRET;
       if (!returns.empty() || !compat::kReturnsByFrame) wanted |= LUA_MASKRET;
-      if (wanted != mask) lua_sethook(L, agent_hook, wanted, 1);
+      if (wanted != mask) agent->set_hook_mask(L, wanted);
       return;
     }
     default: {  // a call or a tail call
@@ -375,7 +382,7 @@ void agent_hook(lua_State* L, lua_Debug* ar) {
       int wanted = mask & ~(LUA_MASKLINE | LUA_MASKRET);
       if (want_lines) wanted |= LUA_MASKLINE | LUA_MASKRET;
       if (!returns.empty() || !compat::kReturnsByFrame) wanted |= LUA_MASKRET;
-      if (wanted != mask) lua_sethook(L, agent_hook, wanted, 1);
+      if (wanted != mask) agent->set_hook_mask(L, wanted);
       return;
     }
   }
