@@ -236,13 +236,9 @@ Task<void> LuaService::stop() {
   started_ = false;
 }
 
-Task<void> LuaService::paced(std::chrono::steady_clock::time_point& due) {
+Task<void> LuaService::sent() {
   if (sinks_.written) co_await sinks_.written();
-  // On a schedule rather than an interval after each batch, so a late wake-up (a busy machine)
-  // is made up by the next batches, by at most a burst's worth.
-  const auto now = std::chrono::steady_clock::now();
-  due = std::max(due + kPublishInterval, now - kPublishBurst * kPublishInterval);
-  co_await sleep_until(due);
+  co_await sleep(std::chrono::nanoseconds(0));  // a request that came meanwhile goes first
 }
 
 void LuaService::publish(std::string path, std::optional<std::int64_t> version,
@@ -412,7 +408,6 @@ Task<void> LuaService::load(std::vector<std::string> roots) {
   // Every file's diagnostics, an empty list for a clean one: finished on its core and published
   // here a batch at a time, each batch once the last one has gone out to the client, so a reply
   // never waits behind more than a batch of notifications (or a batch of work on this core).
-  auto due = std::chrono::steady_clock::now() - kPublishBurst * kPublishInterval;
   for (ShardLoad& l : loads) {
     for (std::size_t at = 0; at < l.paths.size(); at += kPublishBatch) {
       if (current_token().cancelled()) co_return;  // the session is ending
@@ -440,7 +435,7 @@ Task<void> LuaService::load(std::vector<std::string> roots) {
             publish(std::move(f.path), std::nullopt, std::move(f.diagnostics));
         }
       }
-      co_await paced(due);
+      co_await sent();
     }
     l.paths = {};
   }

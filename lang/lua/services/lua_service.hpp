@@ -148,18 +148,12 @@ class LuaService final : public service::LanguageService {
   void publish(std::string path, std::optional<std::int64_t> version,
                std::vector<service::Diagnostic> diagnostics);
   // The end of a load publishes every file's diagnostics kPublishBatch at a time (about 0.5 ms
-  // of work), the next batch once this one has gone out (Sinks::written) and kPublishInterval
-  // after the previous one was due: a client reads eagerly but handles one message per turn of its
-  // event loop (vscode-jsonrpc), so a reply waits behind every notification it has read and
-  // not handled. vscode-jsonrpc takes about 37 us of CPU per publish (bench/lsp's client:
-  // 3.6 s for 96,000 files), so 16,000 a second keeps it under two thirds busy and its queue
-  // short (96,000 files: 6 s). The first kPublishBurst batches go unpaced: a workspace of a
-  // thousand files is published at once (about 40 ms of the client's time), and a warm start
-  // is not held up by the schedule.
-  Task<void> paced(std::chrono::steady_clock::time_point& due);
+  // of work), the next batch once this one has gone out (Sinks::written), so a reply waits
+  // behind one batch in our outbox at most. A fixed rate on top (16,000 a second, to keep a
+  // vscode-jsonrpc client's queue short) was measured and dropped: on 1 GB it made the load 8 s
+  // longer and the busy hovers' p99 worse (16.5 ms against 11.7; bench/lsp BIG=1).
+  Task<void> sent();
   static constexpr std::size_t kPublishBatch = 64;
-  static constexpr std::chrono::milliseconds kPublishInterval{4};
-  static constexpr int kPublishBurst = 16;
   unsigned owner_of(const std::string& path);
   bool in_workspace(const std::string& path) const;
   Task<void> refresh_disk_file(const std::string& path);
