@@ -54,7 +54,9 @@ void FileSlot::complete(Result<FileContent> r, uint64_t seq) {
 }
 
 void FileSlot::demand() {
-  if (state.load(std::memory_order_acquire) != FileState::pending) return;
+  if (claimed.load(std::memory_order_acquire) ||
+      state.load(std::memory_order_acquire) != FileState::pending)
+    return;
   uint32_t w = wake.load(std::memory_order_acquire);
   if (w & (kAnswered | kDemand)) return;
   // Raised before the bit is set, so that complete(), which lowers it for the bit, never
@@ -66,8 +68,25 @@ void FileSlot::demand() {
       budget.lower_demand();  // answered meanwhile, or another waiter raised it
       return;
     }
-  } while (!wake.compare_exchange_weak(w, w | kDemand, std::memory_order_acq_rel,
-                                       std::memory_order_acquire));
+  } while (!wake.compare_exchange_weak(w, w | kDemand));
+  // A worker took the file between the check and the bit, and may have looked for the bit
+  // before it was set: take it back (one of the two sees the other, both accesses seq_cst).
+  if (claimed.load()) retract_demand();
+}
+
+void FileSlot::retract_demand() {
+  uint32_t w = wake.load();
+  while ((w & (kDemand | kAnswered)) == kDemand)
+    if (wake.compare_exchange_weak(w, w & ~kDemand)) {
+      block->budget()->lower_demand();
+      return;
+    }
+}
+
+bool FileSlot::claim() {
+  if (claimed.exchange(true)) return false;
+  retract_demand();
+  return true;
 }
 
 const Result<FileContent>& AsyncFile::wait() const {

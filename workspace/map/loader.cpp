@@ -52,7 +52,7 @@ Loader::~Loader() {
   for (auto* q : background_)
     if (auto s = SlotRef::try_lock(q)) left.push_back(std::move(s));
   for (auto& s : left) {
-    if (s->claimed.exchange(true)) continue;
+    if (!s->claim()) continue;
     s->complete(runtime_error(RuntimeErrc::cancelled, "load " + s->path), sequence_++);
   }
   left.clear();
@@ -308,7 +308,7 @@ void Loader::take_background(std::vector<Job>& jobs, Lock& lock) {
       continue;
     }
     background_.pop_front();
-    slot->claimed.store(true, std::memory_order_release);
+    slot->claim();
     slot->state.store(FileState::loading, std::memory_order_release);
     batch_bytes += size;
     if (!batch.group) batch.group = new LeaseGroup(budget_, 1);
@@ -317,7 +317,7 @@ void Loader::take_background(std::vector<Job>& jobs, Lock& lock) {
 }
 
 bool Loader::open_for_size(const SlotPtr& slot, std::size_t& size, int& fd, Lock& lock) {
-  slot->claimed.store(true, std::memory_order_release);
+  slot->claim();
   slot->state.store(FileState::loading, std::memory_order_release);
   lock.unlock();
   auto opened = open_regular(slot->path);
@@ -333,7 +333,7 @@ bool Loader::open_for_size(const SlotPtr& slot, std::size_t& size, int& fd, Lock
 }
 
 void Loader::serve_urgent(SlotPtr slot, Lock& lock) {
-  if (slot->claimed.exchange(true, std::memory_order_acq_rel)) return;
+  if (!slot->claim()) return;
   std::size_t size = slot->size_hint;
   int fd = -1;
   if (size == kUnknownSize && !open_for_size(slot, size, fd, lock)) return;
