@@ -4,6 +4,9 @@
 #include "app/index/index_command.hpp"
 
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include <algorithm>
 #include <cerrno>
@@ -107,6 +110,14 @@ int index_command(int argc, const char* const* argv, int first) {
   if (first < argc && std::string_view(argv[first]) == "merge")
     return index_merge_command(argc, argv, first + 1);
   const auto started = std::chrono::steady_clock::now();
+#ifdef __GLIBC__
+  // Every document allocates and frees buffers of up to megabytes (its text, tree, encoding):
+  // by default glibc maps each from the kernel and unmaps it on free, so the next document
+  // faults the same pages in again. Keep them in the heap for reuse instead.
+  mallopt(M_MMAP_THRESHOLD, 256 << 20);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  mallopt(M_TOP_PAD, 64 << 20);
+#endif
   Options opt;
   for (int i = first; i < argc; ++i) {
     std::string_view a = argv[i];
@@ -227,10 +238,16 @@ int index_command(int argc, const char* const* argv, int first) {
   } else {
     append_index_field(chunk, 1, scip_metadata(file_uri(roots.front()), kVersion));
   }
-  using Doc = std::optional<lua::index::IndexedDocument>;
-  ordered_parallel<Doc>(
+  // A worker encodes its SCIP document (LSIF numbers its vertices in order: the consumer writes
+  // those); the consumer only appends.
+  struct Done {
+    std::optional<lua::index::IndexedDocument> doc;  // LSIF
+    std::string scip;
+    std::size_t symbols = 0, occurrences = 0;
+  };
+  ordered_parallel<std::optional<Done>>(
       mine.size(), opt.jobs, 64,
-      [&](std::size_t k) -> Doc {
+      [&](std::size_t k) -> std::optional<Done> {
         const Source& s = sources[mine[k]];
         auto text = lua::config::read_text_file(s.path);
         if (!text) {
@@ -239,17 +256,26 @@ int index_command(int argc, const char* const* argv, int first) {
         }
         lua::index::DocumentInput input{s.path, s.relative, std::move(*text), &options_for(s.path),
                                         base.inline_options};
-        return lua::index::index_document(input, facts, package, roots);
+        Done done;
+        lua::index::IndexedDocument doc =
+            lua::index::index_document(std::move(input), facts, package, roots);
+        done.occurrences = doc.occurrences.size();
+        for (const auto& sym : doc.symbols) done.symbols += sym.defined_here ? 1 : 0;
+        if (lsif)
+          done.doc = std::move(doc);
+        else
+          done.scip = scip_document(doc);
+        return done;
       },
-      [&](std::size_t k, Doc&& doc) {
-        if (doc) {
+      [&](std::size_t k, std::optional<Done>&& done) {
+        if (done) {
           ++documents;
-          occurrences += doc->occurrences.size();
-          for (const auto& s : doc->symbols) symbols += s.defined_here ? 1 : 0;
+          occurrences += done->occurrences;
+          symbols += done->symbols;
           if (lsif)
-            lsif->document(*doc);
+            lsif->document(*done->doc);
           else
-            append_index_field(chunk, 2, scip_document(*doc));
+            append_index_field(chunk, 2, done->scip);
           flush(false);
         }
         progress.update(k + 1);

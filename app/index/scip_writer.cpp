@@ -48,12 +48,16 @@ scip::Severity severity_of(service::Severity s) {
   return scip::UnspecifiedSeverity;
 }
 
+// Into a small buffer first: one append per number rather than one per byte.
 void append_varint(std::string& out, std::uint64_t v) {
+  char buf[10];
+  std::size_t n = 0;
   while (v >= 0x80) {
-    out += static_cast<char>((v & 0x7F) | 0x80);
+    buf[n++] = static_cast<char>((v & 0x7F) | 0x80);
     v >>= 7;
   }
-  out += static_cast<char>(v);
+  buf[n++] = static_cast<char>(v);
+  out.append(buf, n);
 }
 
 // scip.Document written field by field as protobuf writes it (fields in number order, proto3
@@ -111,14 +115,24 @@ std::string scip_document(const IndexedDocument& doc) {
   Encoder e(out);
   e.bytes(1, doc.relative_path);
   for (const lua::index::IndexOccurrence& o : doc.occurrences) {
-    message.clear();
-    Encoder m(message);
+    // Encoded in place behind a one-byte length, widened in the rare case it does not fit.
+    out += static_cast<char>(2 << 3 | 2);
+    const std::size_t at = out.size();
+    out += '\0';
+    Encoder m(out);
     encode_range(m, o.span, scratch);
     m.bytes(2, doc.symbols[o.symbol].symbol);
     std::int32_t roles = o.definition ? scip::Definition : 0;
     roles |= o.write ? scip::WriteAccess : scip::ReadAccess;
     m.int32(3, roles);
-    e.element(2, message);
+    const std::size_t length = out.size() - at - 1;
+    if (length < 0x80) {
+      out[at] = static_cast<char>(length);
+    } else {
+      scratch.clear();
+      append_varint(scratch, length);
+      out.replace(at, 1, scratch);
+    }
   }
   for (const service::Diagnostic& d : doc.diagnostics) {
     message.clear();

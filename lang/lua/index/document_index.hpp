@@ -64,7 +64,7 @@ struct DocumentInput {
 // leading `/`).
 std::string relative_to(const std::vector<std::string>& roots, std::string_view path);
 
-IndexedDocument index_document(const DocumentInput& input, const WorkspaceFacts& facts,
+IndexedDocument index_document(DocumentInput input, const WorkspaceFacts& facts,
                                const Package& package, const std::vector<std::string>& roots);
 
 }  // namespace moonring::lua::index

@@ -26,7 +26,10 @@ NodeId paired(const Tree& t, std::span<const NodeId> names, std::span<const Node
 }  // namespace
 
 NodeId function_bound_at(const Tree& t, Range name) {
-  std::vector<NodeId> path = path_at(t, name.start);
+  return function_bound_on(t, path_at(t, name.start));
+}
+
+NodeId function_bound_on(const Tree& t, std::span<const NodeId> path) {
   if (path.size() < 2 || t.kind(path.back()) != NodeKind::Name) return kNoNode;
   // Walk up from the name through the Field chain of `function a.b.c()` or `a.b = function`.
   std::size_t i = path.size() - 1;

@@ -1,6 +1,7 @@
 // Functions behind names: the function expression a declaration binds, and its parameter list.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,6 +13,9 @@ namespace moonring::lua::query {
 // The FunctionExpr assigned by the declaration or write whose name is at `name` (local function
 // f, local f = function, function a.b:c(), x.f = function, { f = function }), else kNoNode.
 NodeId function_bound_at(const Tree& tree, Range name);
+// The same for the name at the end of `path` (the nodes from the root down to it), as a walk
+// that holds the path already has it.
+NodeId function_bound_on(const Tree& tree, std::span<const NodeId> path);
 
 // The name nodes (Name or Field) that `function x()` / `function a.b()` statements assign, sorted:
 // those writes are declarations.

@@ -71,7 +71,7 @@ std::optional<Hover> hover(const WorkspaceIndex& index, std::string_view path, c
 
 std::optional<Hover> hover(const WorkspaceIndex& index, std::string_view path, const Tree& t,
                            const FileBinding& b, const Symbol& symbol,
-                           const std::vector<Location>& defs) {
+                           const std::vector<Location>& defs, std::optional<NodeId> bound) {
   const Symbol* s = &symbol;
   // A standard library name nobody in the workspace defines.
   if (defs.empty())
@@ -108,7 +108,7 @@ std::optional<Hover> hover(const WorkspaceIndex& index, std::string_view path, c
   std::string params;
   bool function = false, method = s->kind == SymbolKind::Method;
   if (h.declaration && h.declaration->path == path) {
-    NodeId fn = function_bound_at(t, h.declaration->range);
+    NodeId fn = bound ? *bound : function_bound_at(t, h.declaration->range);
     if (fn != kNoNode) {
       function = true;
       params = parameter_list(t, fn);

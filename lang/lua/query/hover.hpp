@@ -27,10 +27,12 @@ struct Hover {
 std::optional<Hover> hover(const WorkspaceIndex& index, std::string_view path, const Tree& tree,
                            const FileBinding& binding, std::uint32_t offset);
 // The same for a symbol whose definitions (query::definitions) the caller has: an indexer
-// that knows every symbol's declaration already.
+// that knows every symbol's declaration already, and (`bound`, when set) the function that
+// declaration binds here (function_bound_at of its range).
 std::optional<Hover> hover(const WorkspaceIndex& index, std::string_view path, const Tree& tree,
                            const FileBinding& binding, const Symbol& symbol,
-                           const std::vector<Location>& definitions);
+                           const std::vector<Location>& definitions,
+                           std::optional<NodeId> bound = std::nullopt);
 
 // Markdown for an editor: the signature in a lua block, the kind, then the documentation.
 std::string hover_markdown(const Hover& hover);

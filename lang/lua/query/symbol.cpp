@@ -80,6 +80,19 @@ class Context {
     }
     return std::binary_search(set_->begin(), set_->end(), name);
   }
+  // FileBinding::ref_at for offsets asked mostly in ascending order (a walk of every name): a
+  // step on from the last answer, a search only when the offset goes back.
+  const NameRef* ref_at(std::uint32_t offset) {
+    const std::vector<NameRef>& refs = b_.refs;
+    if (next_ref_ > 0 && refs[next_ref_ - 1].range.start > offset)
+      next_ref_ = static_cast<std::size_t>(
+          std::upper_bound(refs.begin(), refs.end(), offset,
+                           [](std::uint32_t o, const NameRef& r) { return o < r.range.start; }) -
+          refs.begin());
+    while (next_ref_ < refs.size() && refs[next_ref_].range.start <= offset) ++next_ref_;
+    if (next_ref_ == 0 || offset >= refs[next_ref_ - 1].range.end) return nullptr;
+    return &refs[next_ref_ - 1];
+  }
 
  private:
   const Tree& t_;
@@ -88,6 +101,7 @@ class Context {
   std::optional<NodeId> returned_;
   std::optional<bool> environment_;
   std::optional<std::vector<std::string_view>> set_;
+  std::size_t next_ref_ = 0;  // ref_at: the first ref starting after the last offset asked
 };
 
 // The symbol of the Name node at the end of `path` (the nodes from the root down to it).
@@ -154,7 +168,7 @@ std::optional<Symbol> symbol_on(const Tree& t, const FileBinding& b, Context& cx
     default:
       break;
   }
-  if (const NameRef* ref = b.ref_at(t.node(n).start)) {
+  if (const NameRef* ref = cx.ref_at(t.node(n).start)) {
     s.write = ref->write;
     switch (ref->target) {
       case RefTarget::Local:
@@ -194,9 +208,18 @@ std::optional<Symbol> symbol_at(const Tree& t, const FileBinding& b, std::uint32
 }
 
 std::vector<Symbol> all_symbols(const Tree& t, const FileBinding& b) {
+  return all_symbols(t, b, nullptr);
+}
+
+std::vector<Symbol> all_symbols(const Tree& t, const FileBinding& b, std::vector<NodeId>* bound) {
   std::vector<Symbol> out;
+  if (bound != nullptr) bound->clear();
   if (t.root() == kNoNode) return out;
   Context cx(t, b);
+  std::size_t names = 0;
+  for (NodeId id = 0; id < t.node_count(); ++id) names += t.kind(id) == NodeKind::Name ? 1 : 0;
+  out.reserve(names);
+  if (bound != nullptr) bound->reserve(names);
   // Depth first without recursion (chains of operators nest deeply): each frame's children are
   // kids[begin, end), the next to visit at `next`.
   struct Frame {
@@ -217,7 +240,11 @@ std::vector<Symbol> all_symbols(const Tree& t, const FileBinding& b) {
     const NodeId child = kids[f.next++];
     path.push_back(child);
     if (t.kind(child) == NodeKind::Name) {
-      if (auto s = symbol_on(t, b, cx, path)) out.push_back(std::move(*s));
+      if (auto s = symbol_on(t, b, cx, path)) {
+        out.push_back(std::move(*s));
+        if (bound != nullptr)
+          bound->push_back(out.back().write ? function_bound_on(t, path) : kNoNode);
+      }
       path.pop_back();
       continue;
     }
@@ -228,13 +255,26 @@ std::vector<Symbol> all_symbols(const Tree& t, const FileBinding& b) {
   // Source order; of two names at one offset, the one the walk met first. The walk is in source
   // order but where a function's body starts before its name: rarely unsorted.
   auto by_start = [](const Symbol& x, const Symbol& y) { return x.range.start < y.range.start; };
-  if (!std::is_sorted(out.begin(), out.end(), by_start))
-    std::stable_sort(out.begin(), out.end(), by_start);
-  out.erase(
-      std::unique(out.begin(), out.end(),
-                  [](const Symbol& x, const Symbol& y) { return x.range.start == y.range.start; }),
-      out.end());
-  return out;
+  if (std::is_sorted(out.begin(), out.end(), by_start) &&
+      std::adjacent_find(out.begin(), out.end(), [](const Symbol& x, const Symbol& y) {
+        return x.range.start == y.range.start;
+      }) == out.end())
+    return out;
+  // The order of the walk, then by start; the first of each start kept (with its bound function).
+  std::vector<std::uint32_t> order(out.size());
+  for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t x, std::uint32_t y) {
+    return out[x].range.start < out[y].range.start;
+  });
+  std::vector<Symbol> sorted;
+  std::vector<NodeId> sorted_bound;
+  for (std::uint32_t i : order) {
+    if (!sorted.empty() && sorted.back().range.start == out[i].range.start) continue;
+    sorted.push_back(std::move(out[i]));
+    if (bound != nullptr) sorted_bound.push_back((*bound)[i]);
+  }
+  if (bound != nullptr) *bound = std::move(sorted_bound);
+  return sorted;
 }
 
 namespace {

@@ -44,6 +44,10 @@ std::optional<Symbol> symbol_at(const Tree& tree, const FileBinding& binding, st
 // symbol_at at the start of every name that has a symbol, in source order, from one walk of the
 // tree (an indexer reads every name: symbol_at per name would descend from the root each time).
 std::vector<Symbol> all_symbols(const Tree& tree, const FileBinding& binding);
+// The same, and in `bound` (one per symbol) the function a writing name binds
+// (function_bound_at, read from the walk's path), kNoNode for the others.
+std::vector<Symbol> all_symbols(const Tree& tree, const FileBinding& binding,
+                                std::vector<NodeId>* bound);
 
 struct Occurrence {
   Range range;

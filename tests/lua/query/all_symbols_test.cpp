@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "lang/lua/query/function_info.hpp"
 #include "lang/lua/query/symbol.hpp"
 #include "lang/lua/semantic/binder.hpp"
 #include "lang/lua/syntax/parser.hpp"
@@ -23,7 +24,10 @@ bool same(const Symbol& x, const Symbol& y) {
          x.declaration == y.declaration && x.owner == y.owner && x.exported == y.exported;
 }
 
-// The number of names compared; every difference is a failed CHECK naming the offset.
+std::size_t bound_functions = 0;  // names whose bound function the walk found
+
+// The number of names compared; every difference is a failed CHECK naming the offset. The walk's
+// bound functions are function_bound_at's at every writing name.
 std::size_t compare(std::string_view source, LuaVersion version) {
   ParseResult parsed = parse(source, version);
   const Tree& t = parsed.tree;
@@ -42,6 +46,16 @@ std::size_t compare(std::string_view source, LuaVersion version) {
     INFO("name " << want[i].name << " at " << want[i].range.start);
     CHECK(same(got[i], want[i]));
   }
+  std::vector<NodeId> bound;
+  std::vector<Symbol> with_bound = all_symbols(t, b, &bound);
+  REQUIRE(with_bound.size() == got.size());
+  REQUIRE(bound.size() == got.size());
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    INFO("name " << got[i].name << " at " << got[i].range.start);
+    CHECK(same(with_bound[i], got[i]));
+    CHECK(bound[i] == (got[i].write ? function_bound_at(t, got[i].range) : kNoNode));
+    bound_functions += bound[i] != kNoNode ? 1 : 0;
+  }
   return got.size();
 }
 
@@ -58,10 +72,14 @@ TEST_CASE("all_symbols is symbol_at at every name", "[query][symbol]") {
       "for i, v in ipairs({a = f, [f] = f}) do print(i, v) end",
       "local x = 1 local t = {name=x, x, [x] = x}\nreturn {k = t, t}",
       "local a <const> = 1\nlocal s = require('m').sub.x\nreturn a .. s",
+      "local function f() end local g, h = 1, function() end\nlocal t = {k = function() end}\n"
+      "t.m = function() end function t.a.b() end function t:c() end x, t.y = (function() end), f",
   };
   std::size_t names = 0;
+  bound_functions = 0;
   for (const char* s : sources) names += compare(s, LuaVersion::Lua54);
   CHECK(names > 60);
+  CHECK(bound_functions >= 12);
 }
 
 TEST_CASE("all_symbols is symbol_at at every name of the NSE corpus", "[query][symbol][nse]") {
