@@ -53,6 +53,31 @@ void RuleContext::report(DiagnosticCode code, Range range, std::string message, 
       Diagnostic::Related{at, tree.position(at.start), tree.position(at.end), std::move(related)};
 }
 
+NodesToCheck nodes_to_check(const RuleContext& cx) {
+  NodesToCheck nodes;
+  const bool blocks = cx.enabled(DiagnosticCode::UnreachableCode);
+  const bool tables = cx.enabled(DiagnosticCode::DuplicateKey);
+  const bool lists = cx.enabled(DiagnosticCode::RedundantValue);
+  const Tree& t = cx.tree;
+  for (NodeId id = 0; id < t.node_count(); ++id) {
+    switch (t.kind(id)) {
+      case NodeKind::Block:
+        if (blocks) nodes.blocks.push_back(id);
+        break;
+      case NodeKind::Table:
+        if (tables) nodes.tables.push_back(id);
+        break;
+      case NodeKind::Local:
+      case NodeKind::Assign:
+        if (lists) nodes.lists.push_back(id);
+        break;
+      default:
+        break;
+    }
+  }
+  return nodes;
+}
+
 bool is_ignored_name(std::string_view name) {
   return !name.empty() && name[0] == '_';
 }
@@ -79,9 +104,10 @@ void run_rules(const rules::RuleContext& cx, const FileAnalysis& file, bool unde
   // Error node would show up as an unused variable, so those are reported on clean files only.
   if (file.parsed.ok()) rules::unused_variables(cx);
   rules::shadowing(cx);
-  rules::unreachable_code(cx);
-  rules::duplicate_keys(cx);
-  rules::redundant_values(cx);
+  const rules::NodesToCheck nodes = rules::nodes_to_check(cx);
+  rules::unreachable_code(cx, nodes.blocks);
+  rules::duplicate_keys(cx, nodes.tables);
+  rules::redundant_values(cx, nodes.lists);
   // Often sorted already (one rule finding everything); the sort's buffer is a copy of them all.
   if (!std::is_sorted(cx.out.begin(), cx.out.end(), diagnostic_order))
     std::stable_sort(cx.out.begin(), cx.out.end(), diagnostic_order);

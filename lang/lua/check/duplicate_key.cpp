@@ -91,12 +91,11 @@ std::string describe(const Tree& t, const Key& key) {
 
 }  // namespace
 
-void duplicate_keys(const RuleContext& cx) {
+void duplicate_keys(const RuleContext& cx, std::span<const NodeId> tables) {
   if (!cx.enabled(DiagnosticCode::DuplicateKey)) return;
   const Tree& t = cx.tree;
   std::vector<Key> keys;
-  for (NodeId id = 0; id < t.node_count(); ++id) {
-    if (t.kind(id) != NodeKind::Table) continue;
+  for (const NodeId id : tables) {
     auto fields = t.table_fields(id);
     if (fields.size() < 2) continue;
     keys.clear();

@@ -19,10 +19,10 @@ void check_lists(const RuleContext& cx, std::size_t variables, std::span<const N
 }
 }  // namespace
 
-void redundant_values(const RuleContext& cx) {
+void redundant_values(const RuleContext& cx, std::span<const NodeId> lists) {
   if (!cx.enabled(DiagnosticCode::RedundantValue)) return;
   const Tree& t = cx.tree;
-  for (NodeId id = 0; id < t.node_count(); ++id) {
+  for (const NodeId id : lists) {
     if (t.kind(id) == NodeKind::Local) {
       LocalView l = t.local(id);
       check_lists(cx, l.names.size(), l.values);

@@ -35,9 +35,17 @@ void undefined_global_candidates(const RuleContext& cx,
 void unused_variables(const RuleContext& cx);  // unused-local, unused-arg, unused-loop-var
 void shadowing(const RuleContext& cx);
 void assign_to_const(const RuleContext& cx);
-void unreachable_code(const RuleContext& cx);
-void duplicate_keys(const RuleContext& cx);
-void redundant_values(const RuleContext& cx);
+// The rules below look at nodes of a few kinds anywhere in the tree: found in one pass over its
+// nodes for all of them (a pass each read a large tree's nodes three times), enabled rules only.
+struct NodesToCheck {
+  std::vector<NodeId> blocks;  // Block: unreachable-code
+  std::vector<NodeId> tables;  // Table: duplicate-key
+  std::vector<NodeId> lists;   // Local and Assign: redundant-value
+};
+NodesToCheck nodes_to_check(const RuleContext& cx);
+void unreachable_code(const RuleContext& cx, std::span<const NodeId> blocks);
+void duplicate_keys(const RuleContext& cx, std::span<const NodeId> tables);
+void redundant_values(const RuleContext& cx, std::span<const NodeId> lists);
 
 // Helpers the rules share.
 bool is_ignored_name(std::string_view name);  // `_` and `_x`: deliberately unused/shadowing

@@ -88,7 +88,7 @@ class Reachability {
 
 }  // namespace
 
-void unreachable_code(const RuleContext& cx) {
+void unreachable_code(const RuleContext& cx, std::span<const NodeId> blocks) {
   if (!cx.enabled(DiagnosticCode::UnreachableCode)) return;
   const Tree& t = cx.tree;
   Reachability reach(t);
@@ -97,8 +97,7 @@ void unreachable_code(const RuleContext& cx) {
     NodeId cause;
   };
   std::vector<Run> runs;
-  for (NodeId id = 0; id < t.node_count(); ++id) {
-    if (t.kind(id) != NodeKind::Block) continue;
+  for (const NodeId id : blocks) {
     bool reachable = true;
     NodeId cause = kNoNode;
     Run run{{0, 0}, kNoNode};

@@ -3,6 +3,9 @@
 #include "lang/lua/semantic/binder.hpp"
 
 #include <algorithm>
+#include <vector>
+
+#include "lang/lua/syntax/prefault.hpp"
 
 namespace moonring::lua {
 
@@ -19,6 +22,21 @@ class Binder {
     // params of every vararg function; LuaJIT does not.
     if (tree.version() == LuaVersion::Lua51) arg_name_ = tree.names().find("arg");
     visible_.assign(tree.names().size(), kNoLocal);
+  }
+
+  // A large tree's vectors are warmed ahead of the binder (see Prefaulter), regions by these
+  // indices: told how far they are filled, and when their storage is about to move.
+  static constexpr std::size_t kLocalsRegion = 0;
+  static constexpr std::size_t kGlobalsRegion = 1;
+  static constexpr std::size_t kRefsRegion = 2;
+  void warm_with(Prefaulter& warm) {
+    const auto watch = [&warm]<typename T>(std::size_t region, std::vector<T>& v) {
+      return warm.watch(region, v.data(), v.capacity() * sizeof(T));
+    };
+    const bool locals = watch(kLocalsRegion, out_.locals);
+    const bool globals = watch(kGlobalsRegion, out_.globals);
+    const bool refs = record_refs_ && watch(kRefsRegion, out_.refs);
+    if (locals || globals || refs) warm_ = &warm;
   }
 
   void run() {
@@ -70,6 +88,8 @@ class Binder {
       info.shadows = visible_[name];
       visible_[name] = id;
     }
+    if (out_.locals.size() == out_.locals.capacity() && warm_ != nullptr)
+      warm_->retire(kLocalsRegion);
     out_.locals.push_back(info);
     in_body_.push_back(0);
     active_.push_back(id);
@@ -115,9 +135,12 @@ class Binder {
       use_local(ref.local, false, ref.range);
     } else {
       ref.target = RefTarget::Global;
-      out_.globals.push_back({name, write ? AccessKind::Set : AccessKind::Get, ref.range});
+      add_global({name, write ? AccessKind::Set : AccessKind::Get, ref.range});
     }
-    if (record_refs_) out_.refs.push_back(ref);
+    if (record_refs_) {
+      if (out_.refs.size() == out_.refs.capacity() && warm_ != nullptr) warm_->retire(kRefsRegion);
+      out_.refs.push_back(ref);
+    }
     return ref.target;
   }
 
@@ -126,7 +149,15 @@ class Binder {
   void env_key_access(NodeId key, bool write) {
     if (key == kNoNode) return;
     AccessKind kind = write ? AccessKind::Set : AccessKind::Get;
-    out_.globals.push_back({key, kind, t_.range(key)});
+    add_global({key, kind, t_.range(key)});
+  }
+
+  void add_global(const GlobalAccess& access) {
+    const std::size_t n = out_.globals.size();
+    if (n == out_.globals.capacity() && warm_ != nullptr) warm_->retire(kGlobalsRegion);
+    // Progress inside a statement too: one statement can be the whole file (`x = a + a + ...`).
+    if (n % 4096 == 0 && warm_ != nullptr) note_filled();
+    out_.globals.push_back(access);
   }
 
   bool is_env_name(NodeId object) const {
@@ -285,7 +316,16 @@ class Binder {
 
   void bind_statements(NodeId block) {
     if (block == kNoNode || t_.kind(block) != NodeKind::Block) return;
-    for (NodeId s : t_.statements(block)) bind_stat(s);
+    for (NodeId s : t_.statements(block)) {
+      bind_stat(s);
+      if (warm_ != nullptr) note_filled();
+    }
+  }
+
+  void note_filled() {
+    warm_->filled(kLocalsRegion, out_.locals.size() * sizeof(LocalInfo));
+    warm_->filled(kGlobalsRegion, out_.globals.size() * sizeof(GlobalAccess));
+    warm_->filled(kRefsRegion, out_.refs.size() * sizeof(NameRef));
   }
 
   void bind_stat(NodeId s) {
@@ -390,6 +430,7 @@ class Binder {
   std::vector<NodeId> spine_;          // bind_expr's work list (see there)
   ScopeId scope_ = 0;
   FunctionId function_ = 0;
+  Prefaulter* warm_ = nullptr;
 };
 
 }  // namespace
@@ -402,7 +443,8 @@ FileBinding bind(const Tree& tree, NameRefs refs) {
   // a global read per 2 in `a + a + ...`), they never grow by copying. A small tree's come from
   // the heap: reserved for typical code.
   const std::size_t nodes = tree.node_count();
-  if (nodes * sizeof(Node) >= (std::size_t{1} << 20)) {
+  const bool large = nodes * sizeof(Node) >= (std::size_t{1} << 20);
+  if (large) {
     out.locals.reserve(nodes / 3);
     if (record_refs) out.refs.reserve(nodes / 2);
     out.globals.reserve(nodes / 2);
@@ -410,7 +452,13 @@ FileBinding bind(const Tree& tree, NameRefs refs) {
     out.locals.reserve(nodes / 16);
     if (record_refs) out.refs.reserve(nodes / 4);
   }
-  Binder(tree, out, record_refs).run();
+  {
+    Binder binder(tree, out, record_refs);
+    // Makes pages resident, never changes a byte; stopped before the vectors can be freed.
+    Prefaulter warm;
+    if (large) binder.warm_with(warm);
+    binder.run();
+  }
   // Declarations come mostly in source order (not always: `local f = function (x) ... end`
   // declares x before f), so the sort is often skipped.
   out.locals_by_decl.resize(out.locals.size());

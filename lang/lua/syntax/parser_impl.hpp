@@ -9,6 +9,7 @@
 
 #include "lang/lua/syntax/lexer.hpp"
 #include "lang/lua/syntax/parser.hpp"
+#include "lang/lua/syntax/prefault.hpp"
 
 namespace moonring::lua {
 
@@ -19,8 +20,13 @@ class TreeBuilder {
   NodeId add(NodeKind kind, std::uint32_t start, std::uint32_t end, std::uint32_t a = kNoNode,
              std::uint32_t b = kNoNode, std::uint32_t c = kNoNode, std::uint8_t op = 0,
              std::uint16_t flags = 0) {
+    const auto id = static_cast<NodeId>(t_.nodes_.size());
+    if (id == t_.nodes_.capacity() && warm != nullptr) warm->retire(kNodesRegion);
+    // Progress every 4096 nodes (96 KB), inside a statement too: one statement can be the whole
+    // file (`return { ... }` data, `a + a + ...`).
+    if (id % 4096 == 0 && warm != nullptr) note_filled();
     t_.nodes_.push_back(Node{kind, op, flags, start, end, a, b, c});
-    return static_cast<NodeId>(t_.nodes_.size() - 1);
+    return id;
   }
   Node& at(NodeId id) { return t_.nodes_[id]; }
   // A list from scratch[from..]: stored in the tree, then popped from scratch.
@@ -28,6 +34,7 @@ class TreeBuilder {
     const std::size_t n = scratch.size() - from;
     if (n == 0) return 0;
     const auto at = static_cast<std::uint32_t>(t_.lists_.size());
+    if (at + n + 1 > t_.lists_.capacity() && warm != nullptr) warm->retire(kListsRegion);
     t_.lists_.push_back(static_cast<std::uint32_t>(n));
     t_.lists_.insert(t_.lists_.end(), scratch.begin() + static_cast<std::ptrdiff_t>(from),
                      scratch.end());
@@ -38,6 +45,17 @@ class TreeBuilder {
   std::vector<Comment>& comments() { return t_.comments_; }
   NameTable& names() { return t_.names_; }
   Tree& tree() { return t_; }
+  // A large tree's nodes and lists are warmed ahead of the parser (parse_into): told how far
+  // they are filled (by add()), and that their storage is about to move when it outgrows its
+  // reserve.
+  static constexpr std::size_t kNodesRegion = 0;
+  static constexpr std::size_t kListsRegion = 1;
+  void note_filled() {
+    if (warm == nullptr) return;
+    warm->filled(kNodesRegion, t_.nodes_.size() * sizeof(Node));
+    warm->filled(kListsRegion, t_.lists_.size() * sizeof(std::uint32_t));
+  }
+  Prefaulter* warm = nullptr;
 
  private:
   Tree& t_;
@@ -105,6 +123,8 @@ class Parser {
  public:
   Parser(std::string_view source, LuaVersion version, ParseResult& out);
   void run();
+  // Warms the tree's storage ahead of the parser (a large source's: see Prefaulter).
+  void warm_with(Prefaulter& warm) { tb_.warm = &warm; }
 
  private:
   // Tokens (parser_tokens.cpp).

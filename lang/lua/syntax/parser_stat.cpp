@@ -21,6 +21,16 @@ void parse_into(ParseResult& result, LuaVersion version) {
   t.nodes_.reserve(source.size() / (large ? 2 : 8) + 16);
   t.lists_.reserve(source.size() / (large ? 4 : 16) + 16);
   Parser parser(source, version, result);
+  // A large tree's pages are made resident by another thread ahead of the parser; `warm` stops
+  // before the vectors can be shrunk or freed.
+  Prefaulter warm;
+  if (large) {
+    const bool nodes =
+        warm.watch(TreeBuilder::kNodesRegion, t.nodes_.data(), t.nodes_.capacity() * sizeof(Node));
+    const bool lists = warm.watch(TreeBuilder::kListsRegion, t.lists_.data(),
+                                  t.lists_.capacity() * sizeof(std::uint32_t));
+    if (nodes || lists) parser.warm_with(warm);
+  }
   parser.run();
   if (!large) {
     t.nodes_.shrink_to_fit();
