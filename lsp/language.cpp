@@ -96,6 +96,7 @@ Language::Language(jsonrpc::Endpoint& endpoint, const ServiceFactory& make_servi
   sinks.progress = [this](std::size_t done, std::size_t total) { progress(done, total); };
   sinks.message = [this](service::Sinks::Level level, std::string text) { log(level, text); };
   sinks.written = [this] { return written(endpoint_); };
+  sinks.unsent = [this] { return endpoint_.unsent_bytes(); };
   service_ = make_service(std::move(sinks));
 
   endpoint.on_notification_inline("initialized", [this](const jsonrpc::Message&) {

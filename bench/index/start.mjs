@@ -154,6 +154,10 @@ try {
   const root = path.join(work, 'nse');
   makeNse(root);
   const files = luaFiles(root);
+  // A workspace is not usually written the moment before the editor opens it: the persistent
+  // index trusts a file's stamp only once the file is 3 s old (docs/cache.md), so the copy is
+  // given that long before the first start. The file changed before each warm start is fresh.
+  await new Promise((r) => setTimeout(r, 3500));
   const cacheHome = path.join(work, 'cache');
   const env = { ...process.env, XDG_CACHE_HOME: cacheHome };
   delete env.MOONRING_CACHE;

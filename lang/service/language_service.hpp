@@ -35,6 +35,9 @@ struct Sinks {
   // under way): bulk publishing awaits it between batches, so it goes no faster than the client
   // reads and a reply never queues behind a backlog of notifications. Optional.
   std::function<Task<void>()> written;
+  // Bytes sent and not yet gone out to the client: publishing during a load holds back while
+  // the client is behind. Optional.
+  std::function<std::size_t()> unsent;
 };
 
 // A request about a place in a file: the text the client's position was resolved in (the open

@@ -72,7 +72,10 @@ void Walker::take_file(const std::string& shown, const struct stat& st) {
     return;
   }
   ++stats_.files;
-  if (sink_.on_file) sink_.on_file(DiscoveredFile{shown, size});
+  const auto ns = [](const timespec& t) { return int64_t{t.tv_sec} * 1'000'000'000 + t.tv_nsec; };
+  const FileStamp stamp{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino),
+                        ns(st.st_mtim), ns(st.st_ctim)};
+  if (sink_.on_file) sink_.on_file(DiscoveredFile{shown, size, stamp});
 }
 
 bool Walker::read_ignore_file(int dirfd, const std::string& shown, const std::string& rel,
@@ -244,7 +247,7 @@ void Walker::walk_dir(int fd, const std::string& shown, const std::string& rel,
       continue;
     if (!have_stat && !options_.sizes) {
       ++stats_.files;
-      if (sink_.on_file) sink_.on_file(DiscoveredFile{shown + e.name, 0});
+      if (sink_.on_file) sink_.on_file(DiscoveredFile{shown + e.name, 0, {}});
       continue;
     }
     if (!have_stat) {

@@ -32,9 +32,19 @@ struct DiscoverOptions {
   bool sorted = false;
 };
 
+// A file's identity and last change as its stat said (all 0 when it was not stat'ed): a cache
+// may take an unchanged stamp for unchanged content, as git's index does.
+struct FileStamp {
+  uint64_t device = 0;
+  uint64_t inode = 0;
+  int64_t modified_ns = 0;  // st_mtim
+  int64_t changed_ns = 0;   // st_ctim: no call sets it back, every write moves it
+};
+
 struct DiscoveredFile {
   std::string path;   // the root as given, joined with the path below it
   uint64_t size = 0;  // 0 also when DiscoverOptions::sizes is off
+  FileStamp stamp;    // from the same stat as `size`
 };
 
 enum class ProblemKind {

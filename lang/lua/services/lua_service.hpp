@@ -38,6 +38,12 @@ struct ServiceShard {
   std::vector<std::string> loaded;
   std::unordered_map<std::string, std::uint32_t> loaded_counts;
   std::vector<std::pair<std::string, query::FileSummary>> fresh;
+  // Diagnostics of files analysed since the last hand-over that no other file can change (no
+  // candidate undefined-global reads): published while the load goes on, not after it.
+  std::vector<service::FileDiagnostics> settled;
+  // Loaded files whose diagnostics wait for the load's end: those that read globals, and
+  // settled ones analysed while the client was behind.
+  std::vector<std::string> unpublished;
 };
 
 class LuaService final : public service::LanguageService {
@@ -147,11 +153,14 @@ class LuaService final : public service::LanguageService {
   void rebuild_assigned();
   void publish(std::string path, std::optional<std::int64_t> version,
                std::vector<service::Diagnostic> diagnostics);
-  // The end of a load publishes every file's diagnostics kPublishBatch at a time (about 0.5 ms
-  // of work), the next batch once this one has gone out (Sinks::written), so a reply waits
-  // behind one batch in our outbox at most. A fixed rate on top (16,000 a second, to keep a
-  // vscode-jsonrpc client's queue short) was measured and dropped: on 1 GB it made the load 8 s
-  // longer and the busy hovers' p99 worse (16.5 ms against 11.7; bench/lsp BIG=1).
+  // Files whose diagnostics a load settled early (ServiceShard::settled), unless open now.
+  void publish_settled(std::vector<service::FileDiagnostics> files);
+  // The end of a load publishes the diagnostics left for it (ShardLoad::publish in
+  // lua_service.cpp: files that read globals, settled ones held back) kPublishBatch at a time
+  // (about 0.5 ms of work), the next batch once this one has gone out (Sinks::written), so a
+  // reply waits behind one batch in our outbox at most. A fixed rate on top (16,000 a second,
+  // to keep a vscode-jsonrpc client's queue short) was measured and dropped: on 1 GB it made the
+  // load 8 s longer and the busy hovers' p99 worse (16.5 ms against 11.7; bench/lsp BIG=1).
   Task<void> sent();
   static constexpr std::size_t kPublishBatch = 64;
   unsigned owner_of(const std::string& path);
@@ -174,6 +183,9 @@ class LuaService final : public service::LanguageService {
   std::map<std::string, Open, std::less<>> open_;
   query::WorkspaceIndex index_;  // every file's query summary (open ones: the editor's)
   RecentAnalyses recent_{8};     // of files queried while not open
+  // When a position query last came (analysis_of): a load publishes settled files early only
+  // while none has come lately, so an editor's requests do not queue behind them.
+  std::chrono::steady_clock::time_point last_query_{};
 
   bool loading_ = false;  // one load at a time: a second waits for `idle_`
   Event idle_;

@@ -56,6 +56,7 @@ service::OutlineSymbol outline(const workspace::Snapshot& doc, const query::Docu
 }  // namespace
 
 std::shared_ptr<const FileAnalysis> LuaService::analysis_of(const service::At& at) {
+  last_query_ = std::chrono::steady_clock::now();
   if (auto o = open_.find(at.path);
       o != open_.end() && o->second.analysis && o->second.document == at.document)
     return o->second.analysis;

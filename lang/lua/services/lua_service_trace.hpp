@@ -51,4 +51,9 @@ class TracedStep {
   timespec cpu_{};
 };
 
+// A point in time written whatever the threshold (the phases of a load, for a start's timeline).
+inline void trace_mark(std::string_view what) {
+  if (StallTrace::get()) TracedStep step(what, true);
+}
+
 }  // namespace moonring::lua

@@ -7,30 +7,51 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "lang/lua/query/summary.hpp"
 #include "lang/lua/services/file_summary.hpp"
+#include "workspace/discover/discover.hpp"
 #include "workspace/persist/store.hpp"
 
 namespace moonring::lua {
 
 class SummaryCache {
  public:
+  // A stamp is recorded only for a file last changed this long before the store was opened
+  // (which is before any file of the load was read): a later write then moves its change time
+  // past the recorded one, whatever the file system's timestamp granularity (ext4: a clock
+  // tick; some: a second or two).
+  static constexpr std::int64_t kStampMargin = 3'000'000'000;  // ns
+
   // The store of the workspace of `roots`, or null when caching is off (MOONRING_CACHE=off) or
   // there is no cache folder. MOONRING_CACHE_LIMIT_MB sets the folder's limit (default 256).
   // Blocking: maps a file.
+  // `stamp_margin_ns`: how long before now a file must have last changed for put() to record
+  // its stamp (kStampMargin; tests give less).
   static std::unique_ptr<SummaryCache> open(const std::vector<std::string>& roots,
-                                            std::uint64_t settings_fingerprint);
+                                            std::uint64_t settings_fingerprint,
+                                            std::int64_t stamp_margin_ns = kStampMargin);
 
   // The summaries of `path` with content `text` when cached and intact. From any core.
   bool find(std::string_view path, std::string_view text, bool library, FileSummary& check,
             query::FileSummary& query) const;
-  // Records a file's fresh summaries for the next save. From any core.
+  // The record of a file's content that an earlier load found under the same size and stamp,
+  // so the file need not be read; none when the stamp is not known. From any thread.
+  std::optional<persist::Key> unchanged(std::string_view path, bool library, std::uint64_t size,
+                                        const workspace::FileStamp& stamp) const;
+  // The summaries of the record `unchanged` gave, when intact. From any core.
+  bool find(persist::Key content, FileSummary& check, query::FileSummary& query) const;
+  // Records a file's fresh summaries for the next save, and with `stamp` (the file's, taken
+  // before `text` was read) a record that lets the next load skip reading it, unless the file
+  // changed too recently for its stamp to tell a later change apart (see kStampMargin).
+  // From any core.
   void put(std::string_view path, std::string_view text, bool library, const FileSummary& check,
-           const query::FileSummary& query);
+           const query::FileSummary& query, const workspace::FileStamp* stamp = nullptr,
+           std::uint64_t size = 0);
   // Writes the store when it changed, then evicts least recently used workspaces past the
   // limit. Blocking; not beside find or put. The error says what could not be written.
   Result<void> save();
@@ -46,6 +67,7 @@ class SummaryCache {
   persist::Key key(std::string_view path, std::string_view text, bool library) const;
 
   persist::Store store_;
+  std::int64_t stamps_before_ns_ = 0;  // realtime at open, less kStampMargin
   std::string folder_;
   std::uint64_t limit_ = 0;
   std::uint64_t context_ = 0;

@@ -4,6 +4,9 @@
 // rebuilt, never served.
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -206,6 +209,126 @@ TEST_CASE("lua service: a warm load publishes what the cold one did, from the st
   messages.clear();
   CHECK(load_once(*rt, roots, messages) == cold);
   CHECK(messages.empty());  // the rebuilt store is whole
+}
+
+namespace {
+
+// The size and stamp the service's walk sees for `path` (the only file under `root`).
+workspace::DiscoveredFile walked(const std::string& root) {
+  workspace::DiscoveredFile found;
+  workspace::DiscoverOptions options;
+  options.roots = {root};
+  workspace::discover_files(options, {[&found](workspace::DiscoveredFile&& f) { found = f; }, {}});
+  return found;
+}
+
+std::string read_all(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+}  // namespace
+
+TEST_CASE("lua service: a file whose stamp the store recorded is not read again",
+          "[summary_cache]") {
+  // Issue 15: a warm start reads only what changed. The store below says a.lua, at its current
+  // size and stamp, has the content of another text of the same size: what the load publishes
+  // for a.lua is that text's, so the file was not read. A write since (same size, its
+  // modification time put back) moves the change time: the file is read again.
+  CacheHome home;
+  test::TempTree t;
+  t.add("a.lua", "local real = 1\n");
+  const std::vector<std::string> roots{t.root()};
+  const workspace::DiscoveredFile a = walked(t.root());
+  REQUIRE(a.path == t.path("a.lua"));
+  REQUIRE(a.stamp.inode != 0);
+  {
+    // A margin below zero: a stamp taken just now counts as settled (the service's is 3 s).
+    auto cache = SummaryCache::open(roots, settings_fingerprint(roots, ""), -1'000'000'000);
+    REQUIRE(cache);
+    const std::string other = "local fake = 1\n";
+    REQUIRE(other.size() == a.size);
+    const Summaries s = summarise_text(other);
+    cache->put(a.path, other, false, s.check, s.query, &a.stamp, a.size);
+    REQUIRE(cache->save());
+  }
+  auto rt = test::start_runtime(2);
+  std::vector<std::string> messages;
+  CHECK(load_once(*rt, roots, messages).at(a.path) ==
+        std::vector<std::string>{"unused-local unused local 'fake'"});
+
+  // Rewritten in place with the same size, the modification time set back: read again.
+  struct stat before {};
+  REQUIRE(::stat(a.path.c_str(), &before) == 0);
+  std::ofstream(a.path, std::ios::binary | std::ios::trunc) << "local next = 1\n";
+  const timespec times[2] = {before.st_atim, before.st_mtim};
+  REQUIRE(::utimensat(AT_FDCWD, a.path.c_str(), times, 0) == 0);
+  REQUIRE(read_all(a.path).size() == a.size);
+  CHECK(load_once(*rt, roots, messages).at(a.path) ==
+        std::vector<std::string>{"unused-local unused local 'next'"});
+  CHECK(messages.empty());
+}
+
+TEST_CASE("lua service: a known stamp whose content record is gone: the file is read after all",
+          "[summary_cache]") {
+  CacheHome home;
+  test::TempTree t;
+  t.add("a.lua", "local real = 1\n");
+  const std::vector<std::string> roots{t.root()};
+  const workspace::DiscoveredFile a = walked(t.root());
+  const std::uint64_t settings = settings_fingerprint(roots, "");
+  {
+    auto cache = SummaryCache::open(roots, settings, -1'000'000'000);
+    const std::string other = "local fake = 1\n";
+    const Summaries s = summarise_text(other);
+    cache->put(a.path, other, false, s.check, s.query, &a.stamp, a.size);
+    REQUIRE(cache->save());
+  }
+  {
+    // Only the stamp record is used, so the rewrite keeps it and drops the content's.
+    auto cache = SummaryCache::open(roots, settings);
+    REQUIRE(cache->unchanged(a.path, false, a.size, a.stamp));
+    REQUIRE(cache->save());
+  }
+  REQUIRE(SummaryCache::open(roots, settings)->unchanged(a.path, false, a.size, a.stamp));
+  auto rt = test::start_runtime(2);
+  std::vector<std::string> messages;
+  CHECK(load_once(*rt, roots, messages).at(a.path) ==
+        std::vector<std::string>{"unused-local unused local 'real'"});
+}
+
+TEST_CASE("summary cache: a stamp is recorded only for a file that has not changed lately",
+          "[summary_cache]") {
+  // A file changed within the margin before the store was opened could change again within the
+  // same timestamp tick after it was read: its stamp would not tell. So no stamp is kept.
+  CacheHome home;
+  test::TempTree t;
+  t.add("a.lua", "local x = 1\n");
+  const std::vector<std::string> roots{t.root()};
+  const workspace::DiscoveredFile a = walked(t.root());
+  const std::string text = read_all(a.path);
+  const Summaries s = summarise_text(text);
+  {
+    auto cache = SummaryCache::open(roots, 7);  // the service's margin: a.lua is too recent
+    cache->put(a.path, text, false, s.check, s.query, &a.stamp, a.size);
+    REQUIRE(cache->save());
+  }
+  CHECK_FALSE(SummaryCache::open(roots, 7)->unchanged(a.path, false, a.size, a.stamp));
+  {
+    auto cache = SummaryCache::open(roots, 7, -1'000'000'000);
+    cache->put(a.path, text, false, s.check, s.query, &a.stamp, a.size);
+    REQUIRE(cache->save());
+  }
+  auto cache = SummaryCache::open(roots, 7);
+  const std::optional<persist::Key> content = cache->unchanged(a.path, false, a.size, a.stamp);
+  REQUIRE(content);
+  Summaries out;
+  CHECK(cache->find(*content, out.check, out.query));
+  CHECK_FALSE(cache->unchanged(a.path, true, a.size, a.stamp));       // as a library file
+  CHECK_FALSE(cache->unchanged(a.path, false, a.size + 1, a.stamp));  // another size
+  workspace::FileStamp later = a.stamp;
+  ++later.changed_ns;
+  CHECK_FALSE(cache->unchanged(a.path, false, a.size, later));
 }
 
 TEST_CASE("summary cache: MOONRING_CACHE_LIMIT_MB bounds the folder, evicting other workspaces",

@@ -36,7 +36,7 @@ struct Fixture {
   }
   void add_discovered(std::initializer_list<std::string> rels) {
     std::vector<DiscoveredFile> found;
-    for (const auto& r : rels) found.push_back({path(r), 0});
+    for (const auto& r : rels) found.push_back({path(r), 0, {}});
     files.add(std::move(found));
   }
   FileChanges apply(std::vector<WatchEvent> burst) { return files.apply(burst); }
@@ -58,7 +58,7 @@ TEST_CASE("workspace files: discovered files load; changes on disk load again") 
   f.tree.add_all({{"a.lua", "a = 1\n"}, {"lib/b.lua", "b = 2\n"}});
   f.add_discovered({"a.lua", "lib/b.lua", "a.lua"});  // named twice: one file
   CHECK(f.files.size() == 2);
-  CHECK(f.files.add({{f.path("a.lua"), 0}}).empty());  // known already
+  CHECK(f.files.add({{f.path("a.lua"), 0, {}}}).empty());  // known already
   CHECK(f.text("a.lua") == "a = 1\n");
   CHECK(f.text("lib/b.lua") == "b = 2\n");
 
