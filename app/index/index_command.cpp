@@ -4,9 +4,6 @@
 #include "app/index/index_command.hpp"
 
 #include <unistd.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 
 #include <algorithm>
 #include <cerrno>
@@ -110,14 +107,6 @@ int index_command(int argc, const char* const* argv, int first) {
   if (first < argc && std::string_view(argv[first]) == "merge")
     return index_merge_command(argc, argv, first + 1);
   const auto started = std::chrono::steady_clock::now();
-#ifdef __GLIBC__
-  // Every document allocates and frees buffers of up to megabytes (its text, tree, encoding):
-  // by default glibc maps each from the kernel and unmaps it on free, so the next document
-  // faults the same pages in again. Keep them in the heap for reuse instead.
-  mallopt(M_MMAP_THRESHOLD, 256 << 20);
-  mallopt(M_TRIM_THRESHOLD, 1 << 30);
-  mallopt(M_TOP_PAD, 64 << 20);
-#endif
   Options opt;
   for (int i = first; i < argc; ++i) {
     std::string_view a = argv[i];
