@@ -31,6 +31,8 @@ class WorkspaceIndex {
   void set_search(std::vector<std::string> roots, std::vector<std::string> patterns = {});
 
   void update(std::string path, FileSummary summary);
+  // Room for `files` files, so that growing never rehashes everything in one step.
+  void reserve(std::size_t files);
   void remove(std::string_view path);
   const FileSummary* file(std::string_view path) const;
   std::size_t size() const { return files_.size(); }
@@ -73,7 +75,8 @@ class WorkspaceIndex {
   // The last components of every path ("b.lua", "a/b.lua", ... up to kSuffixDepth), for the
   // fallback resolution.
   static constexpr int kSuffixDepth = 4;
-  std::unordered_map<std::string, std::vector<std::string>, Hash, std::equal_to<>> suffixes_;
+  using Paths = std::vector<std::string>;
+  std::unordered_map<std::string, Paths, Hash, std::equal_to<>> suffixes_;
   std::unordered_map<std::string, std::uint32_t, Hash, std::equal_to<>> set_globals_;
   std::vector<std::string> roots_;
   std::vector<std::string> patterns_;
