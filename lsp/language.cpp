@@ -20,6 +20,8 @@ namespace {
 using jsonrpc::Reply;
 using nlohmann::json;
 constexpr auto kClientLimit = std::chrono::seconds(10);
+constexpr auto kPaceLimit = std::chrono::seconds(2);  // handled(): a client that is this slow is
+                                                      // not answering
 constexpr const char* kProgressToken = "moonring/load";
 
 // Once the endpoint's writer has taken everything queued (Sinks::written). Polled: the wire
@@ -28,6 +30,14 @@ constexpr const char* kProgressToken = "moonring/load";
 Task<void> written(jsonrpc::Endpoint& endpoint) {
   while (endpoint.unsent_bytes() != 0 && !current_token().cancelled())
     co_await sleep(std::chrono::microseconds(250));
+}
+
+// workspace/configuration's params: the one section the service reads.
+std::string configuration_params(std::string_view section) {
+  std::string params = "{\"items\":[{\"section\":";
+  jsonrpc::append_json_string(params, section);
+  params += "}]}";
+  return params;
 }
 
 // `task` under `token` as its ambient cancellation token.
@@ -96,6 +106,7 @@ Language::Language(jsonrpc::Endpoint& endpoint, const ServiceFactory& make_servi
   sinks.progress = [this](std::size_t done, std::size_t total) { progress(done, total); };
   sinks.message = [this](service::Sinks::Level level, std::string text) { log(level, text); };
   sinks.written = [this] { return written(endpoint_); };
+  sinks.handled = [this] { return run_under(stop_.token(), handled()); };
   sinks.unsent = [this] { return endpoint_.unsent_bytes(); };
   service_ = make_service(std::move(sinks));
 
@@ -227,10 +238,8 @@ void Language::progress(std::size_t done, std::size_t total) {
 }
 
 Task<void> Language::apply_client_configuration() {
-  std::string params = "{\"items\":[{\"section\":";
-  jsonrpc::append_json_string(params, service_->settings_section());
-  params += "}]}";
-  auto answer = co_await endpoint_.request("workspace/configuration", params, kClientLimit);
+  auto answer = co_await endpoint_.request(
+      "workspace/configuration", configuration_params(service_->settings_section()), kClientLimit);
   if (!answer || answer->error) {
     log(service::Sinks::Level::warning,
         "workspace/configuration: " + (answer ? answer->error->message : answer.error().message()));
@@ -240,6 +249,25 @@ Task<void> Language::apply_client_configuration() {
   std::string section = "null";
   if (result.is_array() && !result.empty()) section = result[0].dump();
   co_await configure(std::move(section));
+}
+
+// The client answers a request after it has handled every message ahead of it (vscode-jsonrpc
+// handles one per event-loop turn; Neovim in order too). workspace/configuration is the request
+// every client we target answers, from memory; its answer is not applied (a change of settings
+// comes as didChangeConfiguration). A client that does not answer in time or refuses is paced by
+// the wire from then on.
+Task<void> Language::handled() {
+  if (client_.configuration && paced_by_answers_) {
+    auto answer = co_await endpoint_.request(
+        "workspace/configuration", configuration_params(service_->settings_section()), kPaceLimit);
+    if (answer && !answer->error) co_return;
+    if (current_token().cancelled()) co_return;
+    paced_by_answers_ = false;
+    log(service::Sinks::Level::log,
+        "diagnostics paced by the wire from now on: workspace/configuration: " +
+            (answer ? answer->error->message : answer.error().message()));
+  }
+  co_await written(endpoint_);
 }
 
 Task<void> Language::start() {

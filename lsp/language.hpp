@@ -51,6 +51,8 @@ class Language {
   Task<void> watch_disk(std::vector<std::string> roots);
   Task<void> change_folders(std::vector<std::string> folders);
   Task<void> apply_client_configuration();
+  // Sinks::handled: a request the client answers once it has handled what came before it.
+  Task<void> handled();
   Task<void> configure(std::string settings_json);  // errors go to the user
   // Notifications update the documents at once and queue the service's part (enqueue): the
   // reading loop awaits notification handlers, so one that waited for the service (or for the
@@ -137,7 +139,8 @@ class Language {
   ClientInfo client_;
   std::vector<std::string> folders_;
   bool progress_open_ = false;
-  CancellationSource stop_;  // cancels start() and the queue when the session is over
+  bool paced_by_answers_ = true;  // until the client fails to answer handled()'s request
+  CancellationSource stop_;       // cancels start() and the queue when the session is over
   std::optional<JoinHandle<void>> started_;
   std::deque<std::function<Task<void>()>> queue_;
   // The last full semantic tokens of each document, for a delta against them.

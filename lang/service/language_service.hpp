@@ -35,6 +35,11 @@ struct Sinks {
   // under way): bulk publishing awaits it between batches, so it goes no faster than the client
   // reads and a reply never queues behind a backlog of notifications. Optional.
   std::function<Task<void>()> written;
+  // Resolves once the client has handled what was sent before the call: a JSON-RPC client reads
+  // eagerly and handles messages in order, so a reply sent now waits behind everything it has not
+  // handled yet, whatever the wire says. Bulk publishing keeps at most two batches unhandled.
+  // Optional: `written` stands in.
+  std::function<Task<void>()> handled;
   // Bytes sent and not yet gone out to the client: publishing during a load holds back while
   // the client is behind. Optional.
   std::function<std::size_t()> unsent;

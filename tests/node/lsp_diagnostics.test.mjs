@@ -5,6 +5,7 @@
 // Run: MOONRING_BIN=build-asan/app/moonring node --test tests/node/lsp_diagnostics.test.mjs
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { killAll, startMoonring, waitForExit, withTimeout } from './support/process.mjs';
@@ -299,4 +300,57 @@ test('stdin closing ends the server, background load or not', { timeout }, async
   s.server.stdin.end();
   assert.deepEqual(await waitForExit(s.server), { code: 1, signal: null });
   s.connection.dispose();
+});
+
+test('a reply during the load\'s publishing waits behind a few batches, not the workspace', { timeout }, async () => {
+  // vscode-jsonrpc reads everything the server sends and handles it in order, so a reply waits
+  // behind every notification sent before it. The load's end publishes at the pace the client
+  // answers workspace/configuration (one round trip a batch), so a hover asked at the first
+  // publish is answered long before the last; paced by the wire alone, it came after most.
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'moonring-pace-'));
+  const files = 1500;
+  for (let i = 0; i < files; ++i)
+    fs.writeFileSync(path.join(root, `f${i}.lua`), `local x = ${i}\nreturn x + y\n`);
+  const a = path.join(root, 'a.lua');
+  fs.writeFileSync(a, 'local name = 1\nreturn name\n');
+  const server = startMoonring(['lsp', '--stdio'], { collectStdout: false });
+  const connection = lspConnection(server.stdout, server.stdin);
+  let configurations = 0;
+  let publishes = 0;
+  let hover = null;
+  let publishedWhenAnswered = null;
+  const all = new Promise((resolve) => {
+    connection.onNotification('textDocument/publishDiagnostics', (p) => {
+      // An editor spends time on each (drawing, its problem list): 0.2 ms here, so a server
+      // that sends faster than that builds a queue in front of its replies.
+      for (const until = performance.now() + 0.2; performance.now() < until;);
+      if (p.uri.endsWith('/a.lua')) return;
+      if (++publishes === 1)
+        hover = request(connection, 'textDocument/hover', {
+          textDocument: { uri: uriOf(a) }, position: { line: 1, character: 8 },
+        }).then((answer) => { publishedWhenAnswered = publishes; return answer; });
+      if (publishes === files) resolve();
+    });
+  });
+  connection.onRequest('workspace/configuration', (p) => {
+    ++configurations;
+    return p.items.map(() => null);
+  });
+  try {
+    await request(connection, 'initialize', {
+      processId: process.pid, rootUri: uriOf(root), capabilities: { workspace: { configuration: true } },
+    });
+    await connection.sendNotification('initialized', {});
+    await withTimeout(all, 30_000, 'every file published');
+    const answer = await hover;
+    assert.match(JSON.stringify(answer), /name/);
+    assert.ok(publishedWhenAnswered <= 100, `answered after ${publishedWhenAnswered} of ${files} publishes`);
+    assert.ok(configurations >= files / 32, `${configurations} round trips`);
+    assert.equal(await request(connection, 'shutdown'), null);
+    await connection.sendNotification('exit');
+    assert.deepEqual(await waitForExit(server), { code: 0, signal: null });
+  } finally {
+    connection.dispose();
+    fs.rmSync(root, { recursive: true, force: true });
+  }
 });

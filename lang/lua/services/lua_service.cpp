@@ -59,9 +59,11 @@ Task<void> LuaService::stop() {
   started_ = false;
 }
 
-Task<void> LuaService::sent() {
-  if (sinks_.written) co_await sinks_.written();
-  co_await sleep(std::chrono::nanoseconds(0));  // a request that came meanwhile goes first
+Task<void> LuaService::handled() {
+  if (sinks_.handled)
+    co_await sinks_.handled();
+  else if (sinks_.written)
+    co_await sinks_.written();
 }
 
 void LuaService::publish(std::string path, std::optional<std::int64_t> version,

@@ -24,6 +24,7 @@
 #include "runtime/cpus.hpp"
 #include "runtime/message.hpp"
 #include "runtime/runtime.hpp"
+#include "runtime/spawn.hpp"
 #include "runtime/thread.hpp"
 #include "runtime/timer.hpp"
 #include "workspace/discover/discover.hpp"
@@ -525,11 +526,15 @@ Task<void> LuaService::load(std::vector<std::string> roots) {
   index = {};  // the old index (a reload's): after the swap, so no request waited for it
 
   // Every file's diagnostics, an empty list for a clean one: finished on its core and published
-  // here a batch at a time, each batch once the last one has gone out to the client, so a reply
-  // never waits behind more than a batch of notifications (or a batch of work on this core).
+  // here a batch at a time, at the client's pace (handled()): a reply never waits behind more
+  // than two batches of notifications (or a batch of work on this core).
+  std::optional<JoinHandle<void>> round_trip;  // started after the last batch
   for (ShardLoad& l : loads) {
     for (std::size_t at = 0; at < l.publish.size(); at += kPublishBatch) {
-      if (current_token().cancelled()) co_return;  // the session is ending
+      if (current_token().cancelled()) {  // the session is ending
+        if (round_trip) co_await std::move(*round_trip);
+        co_return;
+      }
       const std::size_t end = std::min(l.publish.size(), at + kPublishBatch);
       auto batch = std::make_shared<std::vector<std::string>>(
           std::make_move_iterator(l.publish.begin() + static_cast<std::ptrdiff_t>(at)),
@@ -554,10 +559,14 @@ Task<void> LuaService::load(std::vector<std::string> roots) {
             publish(std::move(f.path), std::nullopt, std::move(f.diagnostics));
         }
       }
-      if (!finished.empty()) co_await sent();
+      if (finished.empty()) continue;
+      if (round_trip) co_await std::move(*round_trip);  // the batch before this one was handled
+      round_trip.emplace(spawn(handled()));
+      co_await sleep(std::chrono::nanoseconds(0));  // a request that came meanwhile goes first
     }
     l.publish = {};
   }
+  if (round_trip) co_await std::move(*round_trip);
   for (const auto& [path, o] : open_)
     publish(path, o.document->version, finish(o.summary, *assigned_));
   trace_mark("load: all published");
