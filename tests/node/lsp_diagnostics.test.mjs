@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
+import { ResponseError } from 'vscode-jsonrpc/node';
 import { killAll, startMoonring, waitForExit, withTimeout } from './support/process.mjs';
 import { errorCode, frame, lspConnection, RawSession, request } from './support/lsp.mjs';
 import { copyFixture, fileMarkers, luaFiles, Published, uriOf } from './support/workspace.mjs';
@@ -351,6 +352,31 @@ test('a reply during the load\'s publishing waits behind a few batches, not the 
     assert.deepEqual(await waitForExit(server), { code: 0, signal: null });
   } finally {
     connection.dispose();
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('a client that refuses the round trip gets every file, paced by the wire', { timeout }, async () => {
+  // The load's end asks workspace/configuration between batches (the test above); a client
+  // that answers it with an error is asked once more at most, and still gets every file.
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'moonring-pace-'));
+  const files = 200;
+  for (let i = 0; i < files; ++i)
+    fs.writeFileSync(path.join(root, `f${i}.lua`), `local x = ${i}\nreturn x + y\n`);
+  let asked = 0;
+  const s = await serve(root, {
+    capabilities: { workspace: { configuration: true } },
+    onConnection: (c) => c.onRequest('workspace/configuration', () => {
+      ++asked;
+      return new ResponseError(-32601, 'no settings here');
+    }),
+  });
+  try {
+    await s.published.all(luaFiles(root).map(uriOf));
+    assert.ok(asked <= 2, `asked ${asked} times`);
+    assert.ok(s.logs.some((l) => /paced by the wire/.test(l.message)), JSON.stringify(s.logs));
+    await stop(s);
+  } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
 });
