@@ -2,6 +2,7 @@
 // symbols it defines with their hover text, and diagnostics as occurrences without a symbol.
 #include "app/index/scip_writer.hpp"
 
+#include <cstring>
 #include <span>
 #include <vector>
 
@@ -60,6 +61,27 @@ void append_varint(std::string& out, std::uint64_t v) {
   out.append(buf, n);
 }
 
+// A varint written at `p` (room for 10 bytes); the end of what was written.
+char* put_varint(char* p, std::uint64_t v) {
+  while (v >= 0x80) {
+    *p++ = static_cast<char>((v & 0x7F) | 0x80);
+    v >>= 7;
+  }
+  *p++ = static_cast<char>(v);
+  return p;
+}
+
+std::size_t varint_size(std::uint64_t v) {
+  std::size_t n = 1;
+  for (; v >= 0x80; v >>= 7) ++n;
+  return n;
+}
+
+// An int32 as protobuf widens it for a varint (a negative one takes ten bytes).
+std::uint64_t widened(std::int32_t v) {
+  return static_cast<std::uint64_t>(static_cast<std::int64_t>(v));
+}
+
 // scip.Document written field by field as protobuf writes it (fields in number order, proto3
 // defaults left out), without building messages: the index writes millions of occurrences.
 // index.output decodes it with protoc; the output equals SerializeAsString's byte for byte.
@@ -71,9 +93,7 @@ class Encoder {
     append_varint(out_, static_cast<std::uint64_t>(field) << 3);
     append_varint(out_, v);
   }
-  void int32(int field, std::int32_t v) {
-    varint(field, static_cast<std::uint64_t>(static_cast<std::int64_t>(v)));
-  }
+  void int32(int field, std::int32_t v) { varint(field, widened(v)); }
   void bytes(int field, std::string_view b) {
     if (b.empty()) return;
     element(field, b);
@@ -112,27 +132,54 @@ void encode_range(Encoder& e, const service::Span& s, std::string& scratch) {
 
 std::string scip_document(const IndexedDocument& doc) {
   std::string out, message, inner, scratch;
+  // About the document's size, so that the buffer is not copied as it grows.
+  std::size_t size = doc.relative_path.size() + 32;
+  for (const lua::index::IndexOccurrence& o : doc.occurrences)
+    size += 16 + doc.symbols[o.symbol].symbol.size();
+  for (const IndexSymbol& s : doc.symbols)
+    size += 16 + s.symbol.size() + s.documentation.size() + s.display_name.size();
+  out.reserve(size);
   Encoder e(out);
   e.bytes(1, doc.relative_path);
   for (const lua::index::IndexOccurrence& o : doc.occurrences) {
-    // Encoded in place behind a one-byte length, widened in the rare case it does not fit.
-    out += static_cast<char>(2 << 3 | 2);
-    const std::size_t at = out.size();
-    out += '\0';
-    Encoder m(out);
-    encode_range(m, o.span, scratch);
-    m.bytes(2, doc.symbols[o.symbol].symbol);
+    // What Encoder would write (range, symbol, roles behind the message's length), with the
+    // sizes known first: three appends per occurrence instead of one per number.
+    char range[40];
+    char* r = range;
+    r = put_varint(r, widened(static_cast<std::int32_t>(o.span.start.line)));
+    r = put_varint(r, widened(static_cast<std::int32_t>(o.span.start.utf16)));
+    if (o.span.end.line != o.span.start.line)
+      r = put_varint(r, widened(static_cast<std::int32_t>(o.span.end.line)));
+    r = put_varint(r, widened(static_cast<std::int32_t>(o.span.end.utf16)));
+    const auto range_size = static_cast<std::size_t>(r - range);
+    const std::string& symbol = doc.symbols[o.symbol].symbol;
     std::int32_t roles = o.definition ? scip::Definition : 0;
     roles |= o.write ? scip::WriteAccess : scip::ReadAccess;
-    m.int32(3, roles);
-    const std::size_t length = out.size() - at - 1;
-    if (length < 0x80) {
-      out[at] = static_cast<char>(length);
-    } else {
-      scratch.clear();
-      append_varint(scratch, length);
-      out.replace(at, 1, scratch);
+    char tail[11];
+    char* t = tail;
+    if (roles != 0) {
+      *t++ = static_cast<char>(3 << 3);
+      t = put_varint(t, widened(roles));
     }
+    const std::size_t length =
+        1 + varint_size(range_size) + range_size +
+        (symbol.empty() ? 0 : 1 + varint_size(symbol.size()) + symbol.size()) +
+        static_cast<std::size_t>(t - tail);
+    char head[96];
+    char* h = head;
+    *h++ = static_cast<char>(2 << 3 | 2);
+    h = put_varint(h, length);
+    *h++ = static_cast<char>(1 << 3 | 2);
+    h = put_varint(h, range_size);
+    std::memcpy(h, range, range_size);
+    h += range_size;
+    if (!symbol.empty()) {
+      *h++ = static_cast<char>(2 << 3 | 2);
+      h = put_varint(h, symbol.size());
+    }
+    out.append(head, static_cast<std::size_t>(h - head));
+    out.append(symbol);
+    out.append(tail, static_cast<std::size_t>(t - tail));
   }
   for (const service::Diagnostic& d : doc.diagnostics) {
     message.clear();

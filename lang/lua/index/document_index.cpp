@@ -5,7 +5,7 @@
 #include "lang/lua/index/document_index.hpp"
 
 #include <algorithm>
-#include <unordered_map>
+#include <bit>
 
 #include "lang/lua/query/hover.hpp"
 #include "lang/lua/query/references.hpp"
@@ -16,7 +16,7 @@
 namespace moonring::lua::index {
 namespace {
 
-SymbolKind kind_of(const query::Symbol& s) {
+SymbolKind kind_of(const query::SymbolView& s) {
   switch (s.kind) {
     case query::SymbolKind::Local:
       return SymbolKind::local;
@@ -41,9 +41,10 @@ struct Group {
   enum Tag : std::uint8_t { none, local, label, lone_field, field };
   Scope scope = document;
   Tag tag = none;
-  bool flag = false;    // label: undeclared; field: the owner is this module
-  std::uint32_t a = 0;  // local: the local; label: its declaration's start; field: owner local
-  std::string_view s1, s2, s3, s4;  // global: name; member: module, name; field: owner, name
+  bool flag = false;       // label: undeclared; field: the owner is this module
+  std::uint32_t a = 0;     // local: the local; label: its declaration's start; field: owner local
+  std::uint32_t path = 0;  // field: the owner's keys (query::OwnerKey::path)
+  std::string_view s1, s2, s3;  // global: name; member: module, name; field: global, module, name
   std::string_view module() const { return scope == member ? s1 : std::string_view(); }
   bool operator==(const Group&) const = default;
 };
@@ -51,16 +52,48 @@ struct Group {
 struct GroupHash {
   std::size_t operator()(const Group& g) const {
     std::hash<std::string_view> h;
-    std::size_t x = (std::size_t{g.scope} << 8 | g.tag) ^ (std::size_t{g.a} << 16) ^ g.flag;
+    std::size_t x = (std::size_t{g.scope} << 8 | g.tag) ^ (std::size_t{g.a} << 16) ^ g.flag ^
+                    (std::size_t{g.path} << 40);
     if (g.tag == Group::local || g.tag == Group::lone_field) return x * 1099511628211ull;
-    for (std::string_view v : {g.s1, g.s2, g.s3, g.s4})
+    for (std::string_view v : {g.s1, g.s2, g.s3})
       if (!v.empty()) x = (x * 1099511628211ull) ^ h(v);
     return x;
   }
 };
 
+// Symbols by group: open addressing over the document's `groups` (an index per slot, slots
+// for every name of the document), not a hash node per group.
+class GroupTable {
+ public:
+  explicit GroupTable(std::size_t names)
+      : slots_(std::bit_ceil(2 * names + 2), kEmpty),
+        shift_(64 - static_cast<unsigned>(std::countr_zero(slots_.size()))) {}
+
+  // The symbol of `g`: found, or (second = true) appended to `groups` as a new one.
+  std::pair<std::uint32_t, bool> find_or_add(const Group& g, std::vector<Group>& groups) {
+    const std::size_t mask = slots_.size() - 1;
+    // GroupHash's low bits are weak (a local's id is shifted up): take the product's high bits.
+    const std::size_t hash = GroupHash{}(g);
+    std::size_t i = (hash * 0x9e3779b97f4a7c15ull) >> shift_;
+    for (;; i = (i + 1) & mask) {
+      if (slots_[i] == kEmpty) {
+        slots_[i] = static_cast<std::uint32_t>(groups.size());
+        groups.push_back(g);
+        return {slots_[i], true};
+      }
+      if (groups[slots_[i]] == g) return {slots_[i], false};
+    }
+  }
+
+ private:
+  static constexpr std::uint32_t kEmpty = ~std::uint32_t{0};
+  std::vector<std::uint32_t> slots_;
+  unsigned shift_;
+};
+
 Group group_of(const query::WorkspaceIndex& workspace, std::string_view path, const Tree& tree,
-               const FileBinding& binding, const query::Symbol& s) {
+               const FileBinding& binding, const query::SymbolWalk& walk, std::size_t k) {
+  const query::SymbolView& s = walk.symbols[k];
   using K = query::SymbolKind;
   Group g;
   // A module member first: a global that a module-as-environment file sets (stdnse.module(...))
@@ -84,7 +117,7 @@ Group group_of(const query::WorkspaceIndex& workspace, std::string_view path, co
       g.a = s.local;
       break;
     case K::Label: {
-      auto declared = query::declaration(tree, binding, s);
+      auto declared = query::declaration(tree, binding, walk.symbol(k));
       g.tag = Group::label;
       g.s1 = s.name;
       g.a = declared ? declared->start : s.range.start;
@@ -93,7 +126,7 @@ Group group_of(const query::WorkspaceIndex& workspace, std::string_view path, co
     }
     case K::Field:
     case K::Method: {
-      const query::Owner& o = s.owner;
+      const query::OwnerKey& o = s.owner;
       if (!o.known()) {
         g.tag = Group::lone_field;  // f().x: only itself
         g.a = s.range.start;
@@ -104,8 +137,8 @@ Group group_of(const query::WorkspaceIndex& workspace, std::string_view path, co
       g.flag = o.this_module;
       g.s1 = o.global;
       g.s2 = o.module;
-      g.s3 = o.path;
-      g.s4 = s.name;
+      g.path = o.path;
+      g.s3 = s.name;
       break;
     }
     case K::Global:
@@ -167,21 +200,23 @@ IndexedDocument index_document(DocumentInput input, const WorkspaceFacts& facts,
   const query::WorkspaceIndex& workspace = facts.index();
 
   const std::string prefix = symbol_prefix(package);
-  std::unordered_map<Group, std::uint32_t, GroupHash> by_group;
   std::vector<std::uint32_t> first;  // each symbol's first occurrence here (in `all`)
   std::vector<Group> groups;
   std::uint32_t locals = 0;
-  std::vector<NodeId> bound;  // per name: the function it binds when it writes
-  const std::vector<query::Symbol> all = query::all_symbols(tree, binding, &bound);
+  // Per name: its symbol, and the function it binds when it writes.
+  const query::SymbolWalk walk = query::symbol_walk(tree, binding, true);
+  const std::vector<query::SymbolView>& all = walk.symbols;
+  const std::vector<NodeId>& bound = walk.bound;
+  GroupTable by_group(all.size());
   out.occurrences.reserve(all.size());
   Spans spans(doc);
   for (std::size_t k = 0; k < all.size(); ++k) {
-    const query::Symbol& s = all[k];
-    Group g = group_of(workspace, input.path, tree, binding, s);
-    auto [it, fresh] = by_group.try_emplace(g, static_cast<std::uint32_t>(out.symbols.size()));
+    const query::SymbolView& s = all[k];
+    Group g = group_of(workspace, input.path, tree, binding, walk, k);
+    const auto [symbol, fresh] = by_group.find_or_add(g, groups);
     if (fresh) {
       IndexSymbol sym;
-      sym.display_name = s.name;
+      sym.display_name = std::string(s.name);
       sym.kind = kind_of(s);
       if (g.scope == Group::global) {
         sym.function = facts.global_function(s.name);
@@ -196,9 +231,8 @@ IndexedDocument index_document(DocumentInput input, const WorkspaceFacts& facts,
       }
       out.symbols.push_back(std::move(sym));
       first.push_back(static_cast<std::uint32_t>(k));
-      groups.push_back(g);
     }
-    out.occurrences.push_back({spans(s.range), it->second, false, s.write});
+    out.occurrences.push_back({spans(s.range), symbol, false, s.write});
   }
 
   // Definitions: where query::definitions finds them (a declaration here; a module member's
@@ -209,7 +243,7 @@ IndexedDocument index_document(DocumentInput input, const WorkspaceFacts& facts,
   for (std::size_t i = 0; i < out.symbols.size(); ++i) {
     const query::SymbolKind k = all[first[i]].kind;
     if (k == query::SymbolKind::Local || k == query::SymbolKind::Parameter)
-      declared[i] = query::declaration(tree, binding, all[first[i]]);
+      declared[i] = query::local_declaration(binding, all[first[i]].local);
   }
   for (std::size_t k = 0; k < out.occurrences.size(); ++k) {
     const IndexOccurrence& o = out.occurrences[k];
@@ -249,19 +283,20 @@ IndexedDocument index_document(DocumentInput input, const WorkspaceFacts& facts,
     // Declared here: `declared` is query::definitions' answer already (see above), for a member
     // of this file's module too (its first write here); the function that declaration binds
     // comes from the walk (`bound`) where a name starts there.
+    const query::Symbol symbol = walk.symbol(first[i]);
     std::vector<query::Location> defs;
     std::optional<NodeId> fn;
     if (declared[i] && (groups[i].scope != Group::member || groups[i].module() == input.path)) {
       defs.push_back({input.path, *declared[i], true, true});
       auto at = std::lower_bound(
           all.begin(), all.end(), declared[i]->start,
-          [](const query::Symbol& x, std::uint32_t start) { return x.range.start < start; });
+          [](const query::SymbolView& x, std::uint32_t start) { return x.range.start < start; });
       if (at != all.end() && at->range.start == declared[i]->start && at->write)
         fn = bound[static_cast<std::size_t>(at - all.begin())];
     } else {
-      defs = query::definitions(workspace, input.path, tree, binding, all[first[i]]);
+      defs = query::definitions(workspace, input.path, tree, binding, symbol);
     }
-    if (auto h = query::hover(workspace, input.path, tree, binding, all[first[i]], defs, fn))
+    if (auto h = query::hover(workspace, input.path, tree, binding, symbol, defs, fn))
       sym.documentation = query::hover_markdown(*h);
   }
 

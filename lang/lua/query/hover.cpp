@@ -151,8 +151,13 @@ std::optional<Hover> hover(const WorkspaceIndex& index, std::string_view path, c
 }
 
 std::string hover_markdown(const Hover& h) {
-  std::string out = "```lua\n" + h.signature + "\n```\n\n*" + h.what + "*";
-  if (!h.doc.empty()) out += "\n\n" + h.doc;
+  // One allocation: an indexer writes this for every symbol it defines.
+  constexpr std::string_view open = "```lua\n", close = "\n```\n\n*", gap = "\n\n";
+  std::string out;
+  out.reserve(open.size() + h.signature.size() + close.size() + h.what.size() + 1 + gap.size() +
+              h.doc.size());
+  out.append(open).append(h.signature).append(close).append(h.what).append(1, '*');
+  if (!h.doc.empty()) out.append(gap).append(h.doc);
   return out;
 }
 

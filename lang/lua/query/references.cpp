@@ -20,17 +20,29 @@ void add_others(std::vector<Location>& out, std::string_view path, std::vector<L
     if (l.path != path) out.push_back(std::move(l));
 }
 
-}  // namespace
-
-std::string_view module_file_of(const WorkspaceIndex& index, std::string_view path,
-                                const Symbol& s) {
+// A member of this file's module, or a key right under a `require`d module.
+template <class S>
+std::string_view module_file(const WorkspaceIndex& index, std::string_view path, const S& s,
+                             bool no_path) {
   if (s.exported) return path;
   if ((s.kind == SymbolKind::Field || s.kind == SymbolKind::Method) && !s.owner.module.empty() &&
-      s.owner.path.empty()) {
+      no_path) {
     const std::string* file = index.resolve(s.owner.module);
     if (file != nullptr) return *file;
   }
   return {};
+}
+
+}  // namespace
+
+std::string_view module_file_of(const WorkspaceIndex& index, std::string_view path,
+                                const Symbol& s) {
+  return module_file(index, path, s, s.owner.path.empty());
+}
+
+std::string_view module_file_of(const WorkspaceIndex& index, std::string_view path,
+                                const SymbolView& s) {
+  return module_file(index, path, s, s.owner.path == 0);
 }
 
 std::vector<Location> definitions(const WorkspaceIndex& index, std::string_view path,

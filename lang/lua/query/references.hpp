@@ -14,6 +14,8 @@ namespace moonring::lua::query {
 // for a member this file exports, `path`. Empty when the symbol is no module member.
 std::string_view module_file_of(const WorkspaceIndex& index, std::string_view path,
                                 const Symbol& symbol);
+std::string_view module_file_of(const WorkspaceIndex& index, std::string_view path,
+                                const SymbolView& symbol);
 
 // Where the symbol is defined: its declaration in this file if it has one, else (a required
 // module's member, a global set elsewhere) its definitions in other files.

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <span>
+#include <unordered_map>
 
 #include "lang/lua/query/function_info.hpp"
 #include "lang/lua/query/walk.hpp"
@@ -60,18 +61,17 @@ class Context {
  public:
   Context(const Tree& t, const FileBinding& b) : t_(t), b_(b) {}
 
-  Owners& owners() {
-    if (!owners_) owners_.emplace(t_, b_);
-    return *owners_;
-  }
   NodeId returned() {
     if (!returned_) returned_ = returned_table(t_);
     return *returned_;
   }
+  bool environment() {
+    if (!environment_) environment_ = module_shape(t_, b_).kind == ModuleShape::Environment;
+    return *environment_;
+  }
   // Whether the global `name` is a member of this file's module (its environment sets it).
   bool exported_global(std::string_view name) {
-    if (!environment_) environment_ = module_shape(t_, b_).kind == ModuleShape::Environment;
-    if (!*environment_) return false;
+    if (!environment()) return false;
     if (!set_) {
       set_.emplace();
       for (const GlobalAccess& g : b_.globals)
@@ -94,9 +94,15 @@ class Context {
     return &refs[next_ref_ - 1];
   }
 
- private:
+ protected:
+  Owners& owners() {
+    if (!owners_) owners_.emplace(t_, b_);
+    return *owners_;
+  }
   const Tree& t_;
   const FileBinding& b_;
+
+ private:
   std::optional<Owners> owners_;
   std::optional<NodeId> returned_;
   std::optional<bool> environment_;
@@ -104,43 +110,138 @@ class Context {
   std::size_t next_ref_ = 0;  // ref_at: the first ref starting after the last offset asked
 };
 
+// symbol_at's: Symbols with Owners (strings).
+class OwnedContext : public Context {
+ public:
+  using Sym = Symbol;
+  using Context::Context;
+  Owner of(NodeId expr) { return owners().of(expr); }
+  Owner of_local(LocalId id) { return owners().of_local(id); }
+  Owner of_target(NodeId target, bool declared) { return owners().of_target(target, declared); }
+  static bool no_path(const Owner& o) { return o.path.empty(); }
+};
+
+// The walk's: SymbolViews with OwnerKeys, read as Owners::of reads an expression, a local's
+// owner taken from Owners (once per local) and its spellings kept in the walk.
+class KeyContext : public Context {
+ public:
+  using Sym = SymbolView;
+  KeyContext(const Tree& t, const FileBinding& b, SymbolWalk& walk) : Context(t, b), walk_(walk) {}
+
+  OwnerKey of(NodeId e, int depth = 0) {
+    if (e == kNoNode || depth > 64) return {};
+    switch (t_.kind(e)) {
+      case NodeKind::Name: {
+        const NameRef* ref = b_.ref_at(t_.node(e).start);
+        if (ref == nullptr) return {};
+        if (ref->target == RefTarget::Local) return of_local(ref->local);
+        OwnerKey o;
+        if (ref->target == RefTarget::Env && environment()) o.this_module = true;
+        if (ref->target == RefTarget::Global) o.global = t_.name_text(e);
+        return o;
+      }
+      case NodeKind::Field: {
+        FieldView f = t_.field(e);
+        OwnerKey o = of(f.object, depth + 1);
+        if (!o.known() || f.name == kNoNode) return {};
+        o.path = step(o.path, t_.name_id(f.name));
+        return o;
+      }
+      case NodeKind::Paren:
+        return of(t_.child(e), depth + 1);
+      case NodeKind::Call: {
+        OwnerKey o;
+        o.module = required_name(t_, b_, e);
+        return o;
+      }
+      default:
+        return {};
+    }
+  }
+  OwnerKey of_local(LocalId id) {
+    auto [it, fresh] = locals_.try_emplace(id);
+    if (fresh) it->second = key(owners().of_local(id));
+    return it->second;
+  }
+  OwnerKey of_target(NodeId target, bool declared) {
+    if (!declared) return of(target);
+    LocalId id = b_.local_declared_at(t_.node(target).start);
+    return id == kNoLocal ? OwnerKey{} : of_local(id);
+  }
+  static bool no_path(const OwnerKey& o) { return o.path == 0; }
+
+ private:
+  // The path id of `parent`'s keys then the name `key`, the same id for the same keys.
+  std::uint32_t step(std::uint32_t parent, NameId key) {
+    auto [it, fresh] = steps_.try_emplace(std::uint64_t{parent} << 32 | key, 0);
+    if (fresh) it->second = walk_.add_path(parent, t_.names().text(key));
+    return it->second;
+  }
+  std::string_view spelling(const std::string& text) {
+    if (text.empty()) return {};
+    NameId id = t_.names().find(text);
+    return id != kNoNode ? t_.names().text(id) : walk_.keep(text);
+  }
+  OwnerKey key(const Owner& o) {
+    OwnerKey k;
+    k.local = o.local;
+    k.global = spelling(o.global);
+    k.module = o.module.empty() ? std::string_view() : walk_.keep(o.module);
+    k.this_module = o.this_module;
+    std::string_view rest = o.path;
+    while (!rest.empty()) {
+      const std::size_t dot = std::min(rest.find('.'), rest.size());
+      const NameId name = t_.names().find(rest.substr(0, dot));
+      if (name == kNoNode) return {};  // not a key of this tree: cannot happen
+      k.path = step(k.path, name);
+      rest.remove_prefix(std::min(dot + 1, rest.size()));
+    }
+    return k;
+  }
+
+  SymbolWalk& walk_;
+  std::unordered_map<LocalId, OwnerKey> locals_;
+  std::unordered_map<std::uint64_t, std::uint32_t> steps_;
+};
+
 // The symbol of the Name node at the end of `path` (the nodes from the root down to it).
-std::optional<Symbol> symbol_on(const Tree& t, const FileBinding& b, Context& cx,
-                                std::span<const NodeId> path) {
+template <class Cx>
+std::optional<typename Cx::Sym> symbol_on(const Tree& t, const FileBinding& b, Cx& cx,
+                                          std::span<const NodeId> path) {
   if (path.size() < 2 || t.kind(path.back()) != NodeKind::Name) return std::nullopt;
   const NodeId n = path.back();
   const NodeId parent = path[path.size() - 2];
-  Symbol s;
+  typename Cx::Sym s;
   s.range = t.range(n);
-  s.name = std::string(t.name_text(n));
+  s.name = t.name_text(n);
   const NodeId grand = path.size() >= 3 ? path[path.size() - 3] : kNoNode;
   switch (t.kind(parent)) {
     case NodeKind::Field: {
       FieldView f = t.field(parent);
       if (f.name != n) break;
       s.kind = SymbolKind::Field;
-      s.owner = cx.owners().of(f.object);
+      s.owner = cx.of(f.object);
       bool target =
           grand != kNoNode &&
           ((t.kind(grand) == NodeKind::Function && t.function(grand).target == parent) ||
            (t.kind(grand) == NodeKind::Assign &&
             std::ranges::find(t.assign(grand).targets, parent) != t.assign(grand).targets.end()));
       s.write = target;
-      s.exported = s.owner.this_module && s.owner.path.empty();
+      s.exported = s.owner.this_module && Cx::no_path(s.owner);
       return s;
     }
     case NodeKind::MethodCall:
       if (t.method_call(parent).name != n) break;
       s.kind = SymbolKind::Method;
-      s.owner = cx.owners().of(t.method_call(parent).object);
-      s.exported = s.owner.this_module && s.owner.path.empty();
+      s.owner = cx.of(t.method_call(parent).object);
+      s.exported = s.owner.this_module && Cx::no_path(s.owner);
       return s;
     case NodeKind::Function:
       if (t.function(parent).method != n) break;
       s.kind = SymbolKind::Method;
-      s.owner = cx.owners().of(t.function(parent).target);
+      s.owner = cx.of(t.function(parent).target);
       s.write = s.declaration = true;
-      s.exported = s.owner.this_module && s.owner.path.empty();
+      s.exported = s.owner.this_module && Cx::no_path(s.owner);
       return s;
     case NodeKind::TableField: {
       // A value or a bracketed key is the variable it names (below); only a named key is a field.
@@ -154,10 +255,10 @@ std::optional<Symbol> symbol_on(const Tree& t, const FileBinding& b, Context& cx
           if (grand == cx.returned()) s.owner.this_module = true;
         }
         for_each_owned_table(t, holder, [&](NodeId table, NodeId target, bool declared) {
-          if (table == grand) s.owner = cx.owners().of_target(target, declared);
+          if (table == grand) s.owner = cx.of_target(target, declared);
         });
       }
-      s.exported = s.owner.this_module && s.owner.path.empty();
+      s.exported = s.owner.this_module && Cx::no_path(s.owner);
       return s;
     }
     case NodeKind::Goto:
@@ -183,8 +284,8 @@ std::optional<Symbol> symbol_on(const Tree& t, const FileBinding& b, Context& cx
       case RefTarget::EnvField:
         // A key of the local table that is _ENV (bits.lua's `local _ENV = {}`, returned).
         s.kind = SymbolKind::Field;
-        s.owner = cx.owners().of_local(ref->local);
-        s.exported = s.owner.this_module && s.owner.path.empty();
+        s.owner = cx.of_local(ref->local);
+        s.exported = s.owner.this_module && Cx::no_path(s.owner);
         return s;
       case RefTarget::Env:
         return std::nullopt;
@@ -203,23 +304,64 @@ std::optional<Symbol> symbol_on(const Tree& t, const FileBinding& b, Context& cx
 std::optional<Symbol> symbol_at(const Tree& t, const FileBinding& b, std::uint32_t offset) {
   std::vector<NodeId> path = path_at(t, offset);
   if (path.empty() || t.kind(path.back()) != NodeKind::Name) path = path_at(t, offset, true);
-  Context cx(t, b);
+  OwnedContext cx(t, b);
   return symbol_on(t, b, cx, path);
 }
 
-std::vector<Symbol> all_symbols(const Tree& t, const FileBinding& b) {
-  return all_symbols(t, b, nullptr);
+std::string SymbolWalk::path(std::uint32_t id) const {
+  std::vector<std::string_view> keys;
+  for (; id != 0; id = steps_[id - 1].parent) keys.push_back(steps_[id - 1].key);
+  std::string out;
+  for (auto k = keys.rbegin(); k != keys.rend(); ++k) {
+    if (!out.empty()) out += '.';
+    out += *k;
+  }
+  return out;
 }
 
-std::vector<Symbol> all_symbols(const Tree& t, const FileBinding& b, std::vector<NodeId>* bound) {
-  std::vector<Symbol> out;
-  if (bound != nullptr) bound->clear();
-  if (t.root() == kNoNode) return out;
-  Context cx(t, b);
+Owner SymbolWalk::owner(const OwnerKey& key) const {
+  Owner o;
+  o.local = key.local;
+  o.global = std::string(key.global);
+  o.module = std::string(key.module);
+  o.this_module = key.this_module;
+  o.path = path(key.path);
+  return o;
+}
+
+Symbol SymbolWalk::symbol(std::size_t i) const {
+  const SymbolView& v = symbols[i];
+  Symbol s;
+  s.kind = v.kind;
+  s.range = v.range;
+  s.name = std::string(v.name);
+  s.local = v.local;
+  s.upvalue = v.upvalue;
+  s.write = v.write;
+  s.declaration = v.declaration;
+  s.owner = owner(v.owner);
+  s.exported = v.exported;
+  return s;
+}
+
+std::uint32_t SymbolWalk::add_path(std::uint32_t parent, std::string_view key) {
+  steps_.push_back({parent, key});
+  return static_cast<std::uint32_t>(steps_.size());
+}
+
+std::string_view SymbolWalk::keep(std::string text) {
+  return kept_.emplace_back(std::move(text));
+}
+
+SymbolWalk symbol_walk(const Tree& t, const FileBinding& b, bool with_bound) {
+  SymbolWalk walk;
+  std::vector<SymbolView>& out = walk.symbols;
+  if (t.root() == kNoNode) return walk;
+  KeyContext cx(t, b, walk);
   std::size_t names = 0;
   for (NodeId id = 0; id < t.node_count(); ++id) names += t.kind(id) == NodeKind::Name ? 1 : 0;
   out.reserve(names);
-  if (bound != nullptr) bound->reserve(names);
+  if (with_bound) walk.bound.reserve(names);
   // Depth first without recursion (chains of operators nest deeply): each frame's children are
   // kids[begin, end), the next to visit at `next`.
   struct Frame {
@@ -241,9 +383,8 @@ std::vector<Symbol> all_symbols(const Tree& t, const FileBinding& b, std::vector
     path.push_back(child);
     if (t.kind(child) == NodeKind::Name) {
       if (auto s = symbol_on(t, b, cx, path)) {
-        out.push_back(std::move(*s));
-        if (bound != nullptr)
-          bound->push_back(out.back().write ? function_bound_on(t, path) : kNoNode);
+        out.push_back(*s);
+        if (with_bound) walk.bound.push_back(s->write ? function_bound_on(t, path) : kNoNode);
       }
       path.pop_back();
       continue;
@@ -254,27 +395,43 @@ std::vector<Symbol> all_symbols(const Tree& t, const FileBinding& b, std::vector
   }
   // Source order; of two names at one offset, the one the walk met first. The walk is in source
   // order but where a function's body starts before its name: rarely unsorted.
-  auto by_start = [](const Symbol& x, const Symbol& y) { return x.range.start < y.range.start; };
+  auto by_start = [](const SymbolView& x, const SymbolView& y) {
+    return x.range.start < y.range.start;
+  };
   if (std::is_sorted(out.begin(), out.end(), by_start) &&
-      std::adjacent_find(out.begin(), out.end(), [](const Symbol& x, const Symbol& y) {
+      std::adjacent_find(out.begin(), out.end(), [](const SymbolView& x, const SymbolView& y) {
         return x.range.start == y.range.start;
       }) == out.end())
-    return out;
+    return walk;
   // The order of the walk, then by start; the first of each start kept (with its bound function).
   std::vector<std::uint32_t> order(out.size());
   for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(), [&](std::uint32_t x, std::uint32_t y) {
     return out[x].range.start < out[y].range.start;
   });
-  std::vector<Symbol> sorted;
+  std::vector<SymbolView> sorted;
   std::vector<NodeId> sorted_bound;
   for (std::uint32_t i : order) {
     if (!sorted.empty() && sorted.back().range.start == out[i].range.start) continue;
-    sorted.push_back(std::move(out[i]));
-    if (bound != nullptr) sorted_bound.push_back((*bound)[i]);
+    sorted.push_back(out[i]);
+    if (with_bound) sorted_bound.push_back(walk.bound[i]);
   }
-  if (bound != nullptr) *bound = std::move(sorted_bound);
-  return sorted;
+  out = std::move(sorted);
+  if (with_bound) walk.bound = std::move(sorted_bound);
+  return walk;
+}
+
+std::vector<Symbol> all_symbols(const Tree& t, const FileBinding& b) {
+  return all_symbols(t, b, nullptr);
+}
+
+std::vector<Symbol> all_symbols(const Tree& t, const FileBinding& b, std::vector<NodeId>* bound) {
+  SymbolWalk walk = symbol_walk(t, b, bound != nullptr);
+  std::vector<Symbol> out;
+  out.reserve(walk.symbols.size());
+  for (std::size_t i = 0; i < walk.symbols.size(); ++i) out.push_back(walk.symbol(i));
+  if (bound != nullptr) *bound = std::move(walk.bound);
+  return out;
 }
 
 namespace {
@@ -440,13 +597,16 @@ std::vector<Occurrence> occurrences_of(const Tree& t, const FileBinding& b, cons
 }  // namespace
 
 std::optional<Range> declaration(const Tree& t, const FileBinding& b, const Symbol& s) {
-  if (s.kind == SymbolKind::Local || s.kind == SymbolKind::Parameter) {
-    const Range& d = b.locals[s.local].decl;
-    if (d.end > d.start) return d;
-    return std::nullopt;
-  }
+  if (s.kind == SymbolKind::Local || s.kind == SymbolKind::Parameter)
+    return local_declaration(b, s.local);
   for (const Occurrence& o : occurrences(t, b, s))
     if (o.write || o.declaration) return o.range;
+  return std::nullopt;
+}
+
+std::optional<Range> local_declaration(const FileBinding& b, LocalId local) {
+  const Range& d = b.locals[local].decl;
+  if (d.end > d.start) return d;
   return std::nullopt;
 }
 

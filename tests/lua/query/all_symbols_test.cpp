@@ -1,11 +1,14 @@
 // all_symbols, the indexer's one walk, against symbol_at at the start of every name: the same
-// symbol, field by field, on tricky fixtures and on every file of the NSE corpus.
+// symbol, field by field, on tricky fixtures and on every file of the NSE corpus; and the walk's
+// owner keys, equal where the owners are.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
+#include <tuple>
 
 #include "lang/lua/query/function_info.hpp"
 #include "lang/lua/query/symbol.hpp"
@@ -46,6 +49,26 @@ std::size_t compare(std::string_view source, LuaVersion version) {
     INFO("name " << want[i].name << " at " << want[i].range.start);
     CHECK(same(got[i], want[i]));
   }
+  // The walk's owner keys (what the indexer groups by) are equal exactly when the owners are.
+  const SymbolWalk walk = symbol_walk(t, b, false);
+  REQUIRE(walk.symbols.size() == got.size());
+  std::map<std::tuple<LocalId, std::string, std::string, bool, std::string>, std::size_t> by_owner;
+  std::map<std::tuple<LocalId, std::string_view, std::string_view, bool, std::uint32_t>,
+           std::size_t>
+      by_key;
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    const Owner& o = got[i].owner;
+    const OwnerKey& k = walk.symbols[i].owner;
+    INFO("name " << got[i].name << " at " << got[i].range.start);
+    CHECK(walk.symbols[i].name == got[i].name);
+    auto [o_at, o_fresh] =
+        by_owner.try_emplace({o.local, o.global, o.module, o.this_module, o.path}, i);
+    auto [k_at, k_fresh] =
+        by_key.try_emplace({k.local, k.global, k.module, k.this_module, k.path}, i);
+    CHECK(o_fresh == k_fresh);
+    CHECK(walk.symbols[o_at->second].owner == k);
+    CHECK(got[k_at->second].owner == o);
+  }
   std::vector<NodeId> bound;
   std::vector<Symbol> with_bound = all_symbols(t, b, &bound);
   REQUIRE(with_bound.size() == got.size());
@@ -74,6 +97,8 @@ TEST_CASE("all_symbols is symbol_at at every name", "[query][symbol]") {
       "local a <const> = 1\nlocal s = require('m').sub.x\nreturn a .. s",
       "local function f() end local g, h = 1, function() end\nlocal t = {k = function() end}\n"
       "t.m = function() end function t.a.b() end function t:c() end x, t.y = (function() end), f",
+      "local a = {}\nfunction a.b.c:m() return self.d.e, self.d, a.b.c.d.e end\n"
+      "function g.h:n() self.k = self.k end g.h.k = 1\nlocal r = require('x') r.p.q = r.p.q",
   };
   std::size_t names = 0;
   bound_functions = 0;
