@@ -187,11 +187,10 @@ std::vector<workspace::ArgOption> options_for(CheckArgs& args, const bool& walki
   };
 }
 
-void write_report(ReportFormat format, std::span<const lua::FileReport> reports,
-                  const CheckTotals& totals) {
+void write_report(ReportFormat format, std::span<const lua::FileReport> reports, double seconds) {
   switch (format) {
     case ReportFormat::text:
-      write_text(stdout, reports, totals);
+      write_text(stdout, reports, seconds);
       break;
     case ReportFormat::json:
       write_json(stdout, reports);
@@ -396,10 +395,8 @@ int check_command(int argc, const char* const* argv, int first) {
       io_error = true;
     }
   }
-  CheckTotals totals = count(reports);
-  totals.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  write_report(args.format, reports, totals);
+  write_report(args.format, reports,
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
 
   if (io_error) return 2;
   for (const lua::FileReport& report : reports) {

@@ -1,5 +1,7 @@
 // ReportOut: the buffer the report writers share, and its two escapes (JSON, terminal).
-#include <charconv>
+#include <algorithm>
+#include <cstring>
+#include <memory>
 
 #include "app/check/report.hpp"
 #include "protocol/jsonrpc/message.hpp"
@@ -11,35 +13,56 @@ namespace {
 constexpr char kHex[] = "0123456789abcdef";
 }  // namespace
 
-ReportOut& ReportOut::operator<<(std::uint64_t n) {
-  char digits[24];
-  const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
-  return *this << std::string_view(digits, static_cast<std::size_t>(end - digits));
+void ReportBuffer::grow(std::size_t n) {
+  const std::size_t size = data_ ? this->size() : 0;
+  const std::size_t capacity =
+      std::max({2 * static_cast<std::size_t>(limit_ - data_.get()), size + n, std::size_t{4096}});
+  auto data = std::make_unique_for_overwrite<char[]>(capacity);
+  if (size != 0) std::memcpy(data.get(), data_.get(), size);
+  data_ = std::move(data);
+  end_ = data_.get() + size;
+  limit_ = data_.get() + capacity;
 }
 
 void ReportOut::json_string(std::string_view text) {
-  jsonrpc::append_json_string(buffer_, text);
-  if (buffer_.size() >= kFlushAt) flush();
+  char* p = buffer_.room(jsonrpc::json_string_room(text.size()));
+  buffer_.commit(jsonrpc::write_json_string(p, text));
+  flushed();
+}
+
+void RoomWriter::json_string(std::string_view text) {
+  p = jsonrpc::write_json_string(p, text);
 }
 
 void ReportOut::terminal_text(std::string_view text) {
-  append_terminal_text(buffer_, text);
-  if (buffer_.size() >= kFlushAt) flush();
+  char* p = buffer_.room(terminal_text_room(text.size()));
+  buffer_.commit(write_terminal_text(p, text));
+  flushed();
 }
 
 void append_terminal_text(std::string& out, std::string_view text) {
+  const std::size_t size = out.size();
+  out.resize(size + terminal_text_room(text.size()));
+  out.resize(static_cast<std::size_t>(write_terminal_text(out.data() + size, text) - out.data()));
+}
+
+char* write_terminal_text(char* out, std::string_view text) {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const auto* const end = p + text.size();
   const auto escape = [&out](unsigned char c) {
-    const char escaped[4] = {'\\', 'x', kHex[c >> 4], kHex[c & 15]};
-    out.append(escaped, sizeof escaped);
+    *out++ = '\\';
+    *out++ = 'x';
+    *out++ = kHex[c >> 4];
+    *out++ = kHex[c & 15];
   };
   while (p < end) {
     const unsigned char c = *p;
     if (c >= 0x20 && c < 0x7F) {
-      const auto* printable = p + 1;  // the run of printable ASCII, appended at once
+      const auto* printable = p + 1;  // the run of printable ASCII, copied at once
       while (printable < end && *printable >= 0x20 && *printable < 0x7F) ++printable;
-      out.append(reinterpret_cast<const char*>(p), static_cast<std::size_t>(printable - p));
+      const auto n = static_cast<std::size_t>(printable - p);
+      std::memcpy(out, p, n);
+      out += n;
       p = printable;
     } else if (c < 0x80) {
       escape(c);
@@ -50,15 +73,18 @@ void append_terminal_text(std::string& out, std::string_view text) {
       if (length == 1 || (c == 0xC2 && p[1] < 0xA0)) {
         for (std::uint32_t i = 0; i < length; ++i) escape(p[i]);
       } else {
-        out.append(reinterpret_cast<const char*>(p), length);
+        std::memcpy(out, p, length);
+        out += length;
       }
       p += length;
     }
   }
+  return out;
 }
 
 void ReportOut::flush() {
-  if (!buffer_.empty()) std::fwrite(buffer_.data(), 1, buffer_.size(), out_);
+  if (out_ == nullptr) return;
+  if (buffer_.size() != 0) std::fwrite(buffer_.view().data(), 1, buffer_.size(), out_);
   buffer_.clear();
 }
 

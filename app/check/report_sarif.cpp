@@ -2,9 +2,11 @@
 // for files not checked), the form GitHub code scanning accepts. Columns are 1-based UTF-16 units,
 // SARIF's default.
 #include <array>
+#include <cstdint>
 #include <string>
 
 #include "app/check/report.hpp"
+#include "app/check/report_pieces.hpp"
 #include "protocol/jsonrpc/message.hpp"
 #include "workspace/documents/file_uri.hpp"
 
@@ -83,10 +85,62 @@ void not_checked(ReportOut& o, const std::string& location, const std::string& r
   o << "},\"locations\":[{\"physicalLocation\":{\"artifactLocation\":" << location << "}}]}";
 }
 
+// One thread's formatting of pieces of the results; the first piece holds the first result.
+class SarifResults : public FindingsPiece<SarifResults> {
+ public:
+  using FindingsPiece::FindingsPiece;
+
+  void file(std::size_t index, const lua::FileReport& report) {
+    if (index == report_) return;
+    report_ = index;
+    location_ = artifact(report.path);
+  }
+
+  void not_checked(const lua::FileReport& report) {
+    separate();
+    app::not_checked(*out_, location_, not_checked_reason(report), true);
+  }
+
+  void diagnostic(const lua::FileReport& report, const lua::ReportedDiagnostic& r) {
+    const lua::Diagnostic& d = r.diagnostic;
+    const std::string_view message = lua::message(report, r, scratch_);
+    const std::string_view code = lua::code_name(d.code);
+    // The result through one room(): a report can have a million of them.
+    ReportBuffer& b = out_->buffer();
+    RoomWriter w{b.room(kFixedRoom + location_.size() + code.size() +
+                        jsonrpc::json_string_room(message.size()))};
+    w << (first_ ? "\n" : ",\n") << "{\"ruleId\":\"" << code
+      << "\",\"ruleIndex\":" << std::uint64_t{static_cast<unsigned>(d.code)} << ",\"level\":\""
+      << level(d.severity) << "\",\"message\":{\"text\":";
+    w.json_string(message);
+    w << "},\"locations\":[{\"physicalLocation\":{\"artifactLocation\":" << location_
+      << ",\"region\":{\"startLine\":" << std::uint64_t{d.start.line}
+      << ",\"startColumn\":" << std::uint64_t{r.start_utf16 + 1u}
+      << ",\"endLine\":" << std::uint64_t{d.end.line}
+      << ",\"endColumn\":" << std::uint64_t{r.end_utf16 + 1u} << "}}}]}";
+    b.commit(w.p);
+    first_ = false;
+  }
+
+ private:
+  void separate() {
+    *out_ << (first_ ? "\n" : ",\n");
+    first_ = false;
+  }
+
+  // The literal text of a result (about 200 bytes), a level and five numbers of at most 20 digits.
+  static constexpr std::size_t kFixedRoom = 384;
+
+  std::size_t report_ = SIZE_MAX;  // the report location_ is for
+  std::string location_;           // its artifactLocation
+  std::string scratch_;            // a message built for printing (lua::message)
+};
+
 }  // namespace
 
 // Written as it goes (a document built first cost more than the check).
-void write_sarif(std::FILE* out, std::span<const lua::FileReport> reports) {
+void write_sarif(std::FILE* out, std::span<const lua::FileReport> reports,
+                 const ReportLayout& layout) {
   ReportOut o(out);
   o << "{\n\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\n\"version\":\"2.1.0\",\n"
        "\"runs\":[{\n\"tool\":{\"driver\":{\"name\":\"moonring\",\"version\":\"0.1.0\",\"rules\":[";
@@ -101,8 +155,6 @@ void write_sarif(std::FILE* out, std::span<const lua::FileReport> reports) {
 
   // The invocation fails when a file was not checked; each such file is a notification too.
   bool all_checked = true;
-  std::string location;
-  std::string scratch;  // a message built for printing (lua::message)
   for (const lua::FileReport& report : reports) {
     if (!report.load_error) continue;
     o << (all_checked ? "\"invocations\":[{\"executionSuccessful\":false,"
@@ -114,32 +166,11 @@ void write_sarif(std::FILE* out, std::span<const lua::FileReport> reports) {
   o << (all_checked ? "\"invocations\":[{\"executionSuccessful\":true}],\n" : "]}],\n");
 
   o << "\"results\":[";
-  bool first = true;
-  for (const lua::FileReport& report : reports) {
-    if (!report.load_error && report.diagnostic_count() == 0) continue;
-    location = artifact(report.path);
-    if (report.load_error) {
-      o << (first ? "\n" : ",\n");
-      first = false;
-      not_checked(o, location, not_checked_reason(report), true);
-      continue;
-    }
-    lua::for_each_diagnostic(report, [&](const lua::ReportedDiagnostic& r) {
-      const lua::Diagnostic& d = r.diagnostic;
-      o << (first ? "\n" : ",\n");
-      first = false;
-      o << "{\"ruleId\":\"" << lua::code_name(d.code)
-        << "\",\"ruleIndex\":" << std::uint64_t{static_cast<unsigned>(d.code)} << ",\"level\":\""
-        << level(d.severity) << "\",\"message\":{\"text\":";
-      o.json_string(lua::message(report, r, scratch));
-      o << "},\"locations\":[{\"physicalLocation\":{\"artifactLocation\":" << location
-        << ",\"region\":{\"startLine\":" << std::uint64_t{d.start.line}
-        << ",\"startColumn\":" << std::uint64_t{r.start_utf16 + 1u}
-        << ",\"endLine\":" << std::uint64_t{d.end.line}
-        << ",\"endColumn\":" << std::uint64_t{r.end_utf16 + 1u} << "}}}]}";
-    });
-  }
-  o << (first ? "]\n}]\n}\n" : "\n]\n}]\n}\n");
+  o.flush();  // before the pieces, which go to `out` directly
+  const ReportPlan plan = cut_into_pieces(reports, layout.piece_items);
+  write_pieces(out, plan.pieces(), layout.threads,
+               [&] { return PieceFormatter(SarifResults(reports, plan)); });
+  o << (plan.findings == 0 ? "]\n}]\n}\n" : "\n]\n}]\n}\n");
 }
 
 }  // namespace moonring::app

@@ -64,25 +64,28 @@ struct FileReport {
   std::size_t diagnostic_count() const { return diagnostics.size() + undefined_globals.size(); }
 };
 
-// Calls f(const ReportedDiagnostic&) for each diagnostic of `report` in diagnostic_order: its
-// `diagnostics` and its undefined globals merged (at one position, by code; equal ones in that
-// order). An undefined global is shown through one reused ReportedDiagnostic, valid during the
-// call only, with no message but its `subject` (message() builds the text).
+// Whether diagnostic_order puts `d` after the undefined global `read` (at one position, by
+// code; equal ones keep `d` first).
+inline bool orders_after(const UndefinedGlobalRead& read, const Diagnostic& d) {
+  return read.range.start < d.range.start ||
+         (read.range.start == d.range.start && DiagnosticCode::UndefinedGlobal < d.code);
+}
+
+// for_each_diagnostic from the merge's state (from_diagnostic, from_global) to (to_diagnostic,
+// to_global): a part of the report, for writers that format parts in parallel. The states must
+// be ones the whole merge passes through.
 template <typename F>
-void for_each_diagnostic(const FileReport& report, F&& f) {
+void for_each_diagnostic_between(const FileReport& report, std::size_t from_diagnostic,
+                                 std::size_t from_global, std::size_t to_diagnostic,
+                                 std::size_t to_global, F&& f) {
   ReportedDiagnostic global;
   global.diagnostic.code = DiagnosticCode::UndefinedGlobal;
-  auto next = report.diagnostics.begin();
-  const auto last = report.diagnostics.end();
-  for (const UndefinedGlobalRead& read : report.undefined_globals) {
+  const ReportedDiagnostic* next = report.diagnostics.data() + from_diagnostic;
+  const ReportedDiagnostic* const stop = report.diagnostics.data() + to_diagnostic;
+  for (std::size_t g = from_global; g < to_global; ++g) {
+    const UndefinedGlobalRead& read = report.undefined_globals[g];
     // The others that order before it, or equal it (a stable merge keeps them first).
-    for (; next != last; ++next) {
-      const Diagnostic& d = next->diagnostic;
-      if (read.range.start < d.range.start ||
-          (read.range.start == d.range.start && DiagnosticCode::UndefinedGlobal < d.code))
-        break;
-      f(*next);
-    }
+    for (; next != stop && !orders_after(read, next->diagnostic); ++next) f(*next);
     global.diagnostic.severity = read.severity;
     global.diagnostic.range = read.range;
     global.diagnostic.start = read.start;
@@ -92,7 +95,17 @@ void for_each_diagnostic(const FileReport& report, F&& f) {
     global.subject = read.subject;
     f(static_cast<const ReportedDiagnostic&>(global));
   }
-  for (; next != last; ++next) f(*next);
+  for (; next != stop; ++next) f(*next);
+}
+
+// Calls f(const ReportedDiagnostic&) for each diagnostic of `report` in diagnostic_order: its
+// `diagnostics` and its undefined globals merged (at one position, by code; equal ones in that
+// order). An undefined global is shown through one reused ReportedDiagnostic, valid during the
+// call only, with no message but its `subject` (message() builds the text).
+template <typename F>
+void for_each_diagnostic(const FileReport& report, F&& f) {
+  for_each_diagnostic_between(report, 0, 0, report.diagnostics.size(),
+                              report.undefined_globals.size(), f);
 }
 
 // The message of one of `report`'s diagnostics; `scratch` holds it when it is built.
