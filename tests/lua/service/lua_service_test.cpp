@@ -46,6 +46,33 @@ service::Sinks sinks_into(Seen& seen) {
   return sinks;
 }
 
+// The order of a load's publishes and progress reports, for "published during the load or at
+// its end" (the last progress report ends the analysis).
+struct PublishTimeline {
+  std::size_t events = 0, last_progress = 0, published = 0;
+  std::vector<std::size_t> publish_events;
+
+  void into(service::Sinks& sinks) {
+    sinks.diagnostics = [this](service::FileDiagnostics) {
+      ++published;
+      publish_events.push_back(events++);
+    };
+    sinks.progress = [this](std::size_t, std::size_t) { last_progress = events++; };
+  }
+  // Publishes before the analysis ended.
+  std::size_t early() const {
+    return static_cast<std::size_t>(
+        std::count_if(publish_events.begin(), publish_events.end(),
+                      [this](std::size_t at) { return at < last_progress; }));
+  }
+};
+
+// `files` files whose diagnostics no other file changes (each settles as it is analysed).
+void add_settled_files(test::TempTree& t, std::size_t files) {
+  for (std::size_t i = 0; i < files; ++i)
+    t.add(std::to_string(i) + ".lua", "local unused = 1\nlocal x = {}\nreturn x\n");
+}
+
 }  // namespace
 
 TEST_CASE("lua service: load publishes every file; edits re-publish only what they change") {
@@ -373,29 +400,20 @@ TEST_CASE("lua service: while the client is behind, settled files wait for the l
   // out, files are not published during the load but at its end, at the client's pace.
   test::TempTree t;
   constexpr std::size_t kFiles = 200;
-  for (std::size_t i = 0; i < kFiles; ++i)
-    t.add(std::to_string(i) + ".lua", "local unused = 1\nlocal x = {}\nreturn x\n");
+  add_settled_files(t, kFiles);
   auto rt = test::start_runtime(2);
-  std::size_t events = 0, last_progress = 0, published = 0;
-  std::vector<std::size_t> publish_events;
+  PublishTimeline timeline;
   rt->block_on([&]() -> Task<void> {
     service::Sinks sinks;
-    sinks.diagnostics = [&](service::FileDiagnostics) {
-      ++published;
-      publish_events.push_back(events++);
-    };
-    sinks.progress = [&](std::size_t, std::size_t) { last_progress = events++; };
+    timeline.into(sinks);
     sinks.unsent = [] { return std::size_t{64} << 20; };  // a client far behind
     lua::LuaService service(std::move(sinks));
     const std::vector<std::string> roots{t.root()};
     co_await service.load(roots);
     co_await service.stop();
   });
-  CHECK(published == kFiles);
-  const auto early =
-      static_cast<std::size_t>(std::count_if(publish_events.begin(), publish_events.end(),
-                                             [&](std::size_t at) { return at < last_progress; }));
-  CHECK(early == 0);
+  CHECK(timeline.published == kFiles);
+  CHECK(timeline.early() == 0);
 }
 
 TEST_CASE("lua service: while requests come, settled files wait for the load's end") {
@@ -404,22 +422,16 @@ TEST_CASE("lua service: while requests come, settled files wait for the load's e
   // wait for the end, which publishes at the client's pace.
   test::TempTree t;
   constexpr std::size_t kFiles = 200;
-  for (std::size_t i = 0; i < kFiles; ++i)
-    t.add(std::to_string(i) + ".lua", "local unused = 1\nlocal x = {}\nreturn x\n");
+  add_settled_files(t, kFiles);
   auto rt = test::start_runtime(2);
-  std::size_t events = 0, last_progress = 0, published = 0;
-  std::vector<std::size_t> publish_events;
+  PublishTimeline timeline;
   auto doc = std::make_shared<workspace::Snapshot>();
   doc->uri = workspace::path_to_file_uri(t.path("0.lua"));
   doc->text = "local name = 1\nreturn name\n";
   doc->lines = workspace::LineIndex(doc->text);
   rt->block_on([&]() -> Task<void> {
     service::Sinks sinks;
-    sinks.diagnostics = [&](service::FileDiagnostics) {
-      ++published;
-      publish_events.push_back(events++);
-    };
-    sinks.progress = [&](std::size_t, std::size_t) { last_progress = events++; };
+    timeline.into(sinks);
     lua::LuaService service(std::move(sinks));
     bool loaded = false;
     // An editor asking all along the load, from its start.
@@ -441,9 +453,6 @@ TEST_CASE("lua service: while requests come, settled files wait for the load's e
     co_await std::move(asking);
     co_await service.stop();
   });
-  CHECK(published == kFiles);
-  const auto early =
-      static_cast<std::size_t>(std::count_if(publish_events.begin(), publish_events.end(),
-                                             [&](std::size_t at) { return at < last_progress; }));
-  CHECK(early == 0);
+  CHECK(timeline.published == kFiles);
+  CHECK(timeline.early() == 0);
 }
