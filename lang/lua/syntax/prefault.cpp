@@ -23,6 +23,19 @@ std::size_t page_size() {
 
 }  // namespace
 
+void advise_huge_pages(void* base, std::size_t bytes) {
+#ifdef MADV_HUGEPAGE
+  constexpr std::uintptr_t kHuge = std::uintptr_t{2} << 20;
+  const auto start = reinterpret_cast<std::uintptr_t>(base);
+  const std::uintptr_t from = (start + kHuge - 1) / kHuge * kHuge;
+  const std::uintptr_t to = (start + bytes) / kHuge * kHuge;
+  if (to > from) madvise(reinterpret_cast<void*>(from), to - from, MADV_HUGEPAGE);
+#else
+  (void)base;
+  (void)bytes;
+#endif
+}
+
 Prefaulter::Prefaulter() = default;
 
 Prefaulter::~Prefaulter() {
@@ -40,6 +53,7 @@ bool Prefaulter::watch(std::size_t index, void* base, std::size_t bytes) {
   const std::uintptr_t first = (start + page - 1) / page * page;
   const std::uintptr_t last = (start + bytes) / page * page;
   if (last <= first) return false;
+  advise_huge_pages(reinterpret_cast<void*>(first), last - first);
   {
     const std::lock_guard lock(mutex_);
     Region& r = regions_[index];

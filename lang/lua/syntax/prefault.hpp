@@ -14,6 +14,12 @@
 
 namespace moonring::lua {
 
+// Asks the kernel for 2 MB pages on the aligned interior of [base, base + bytes), memory that is
+// mapped for one large array and not yet touched: a fault (or a populate) then zeroes and maps 512
+// pages at once. On a 20 MB file's check the page-by-page faults were about a sixth of its time.
+// Only a hint: without transparent huge pages nothing changes.
+void advise_huge_pages(void* base, std::size_t bytes);
+
 class Prefaulter {
  public:
   static constexpr std::size_t kMaxRegions = 4;
