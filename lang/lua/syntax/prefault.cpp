@@ -6,6 +6,8 @@
 
 #include <algorithm>
 
+#include "lang/lua/syntax/process_cpus.hpp"
+
 namespace moonring::lua {
 
 namespace {
@@ -63,7 +65,11 @@ bool Prefaulter::watch(std::size_t index, void* base, std::size_t bytes) {
     r.retired.store(false);
     r.wake_at.store(0);  // due at once: the first window
   }
-  if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
+  if (!thread_.joinable())
+    thread_ = std::thread([this] {
+      run_on_process_cpus();
+      run();
+    });
   wake();
   return true;
 }
