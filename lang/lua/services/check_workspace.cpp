@@ -6,7 +6,6 @@
 #include <unordered_map>
 
 #include "lang/lua/services/file_check.hpp"
-#include "lang/lua/syntax/prefault.hpp"
 #include "runtime/cross_core.hpp"
 #include "runtime/runtime.hpp"
 #include "runtime/when.hpp"
@@ -58,10 +57,8 @@ void keep_candidates(Shard& shard, const FileAnalysis& analysis,
   const std::size_t globals = analysis.binding.globals.size();
   // A large file's vector is mapped pages whose untouched part costs address space only: room
   // for every global access, so that it never grows by copying. A small file's grows.
-  if (globals * sizeof(UndefinedGlobalRead) >= (std::size_t{1} << 20)) {
+  if (globals * sizeof(UndefinedGlobalRead) >= (std::size_t{1} << 20))
     report.undefined_globals.reserve(globals);
-    advise_huge_pages(report.undefined_globals.data(), globals * sizeof(UndefinedGlobalRead));
-  }
   shard.name_ids.assign(analysis.parsed.tree.names().size(), kNoId);
   check_file(
       analysis, options, inline_options, shard.scratch,
