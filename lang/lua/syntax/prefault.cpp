@@ -23,8 +23,10 @@ std::size_t page_size() {
   return size;
 }
 
-}  // namespace
-
+// Asks for 2 MB pages on the aligned interior of [base, base + bytes), mapped and not yet touched:
+// a fault (or a populate) then zeroes and maps 512 pages at once. On a 20 MB file's check the
+// page-by-page faults were about a sixth of its time. Only a hint: without transparent huge pages
+// nothing changes.
 void advise_huge_pages(void* base, std::size_t bytes) {
 #ifdef MADV_HUGEPAGE
   constexpr std::uintptr_t kHuge = std::uintptr_t{2} << 20;
@@ -37,6 +39,8 @@ void advise_huge_pages(void* base, std::size_t bytes) {
   (void)bytes;
 #endif
 }
+
+}  // namespace
 
 Prefaulter::Prefaulter() = default;
 

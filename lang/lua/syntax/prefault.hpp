@@ -2,7 +2,8 @@
 // own. A 20 MB file's tree and binding write ~200 MB of fresh memory; the kernel zeroing it page
 // by page was a quarter of that file's time, on the one core it keeps busy while the other has run
 // out of files. The filler says how far it has written (filled); the warming stays a window
-// ahead of that, so memory a file never uses is never touched.
+// ahead of that, so memory a file never uses is never touched. The regions ask for 2 MB pages,
+// and the thread runs on every CPU of the process (not the one its starter may be pinned to).
 #pragma once
 
 #include <array>
@@ -13,12 +14,6 @@
 #include <thread>
 
 namespace moonring::lua {
-
-// Asks the kernel for 2 MB pages on the aligned interior of [base, base + bytes), memory that is
-// mapped for one large array and not yet touched: a fault (or a populate) then zeroes and maps 512
-// pages at once. On a 20 MB file's check the page-by-page faults were about a sixth of its time.
-// Only a hint: without transparent huge pages nothing changes.
-void advise_huge_pages(void* base, std::size_t bytes);
 
 class Prefaulter {
  public:
