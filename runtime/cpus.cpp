@@ -2,6 +2,7 @@
 #include "runtime/cpus.hpp"
 
 #include <sched.h>
+#include <unistd.h>
 
 #include <cerrno>
 
@@ -27,6 +28,13 @@ Result<void> confine_to_cpus(unsigned count) {
   for (unsigned i = 0; i < count; ++i) CPU_SET(cpus[i], &set);
   if (sched_setaffinity(0, sizeof(set), &set) != 0) return errno_error(errno, "sched_setaffinity");
   return {};
+}
+
+void run_on_process_cpus() {
+  // sched_getaffinity of the process id reads the thread whose id it is: the main thread.
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(getpid(), sizeof(set), &set) == 0) sched_setaffinity(0, sizeof(set), &set);
 }
 
 }  // namespace moonring

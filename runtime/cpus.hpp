@@ -17,4 +17,9 @@ std::vector<int> allowed_cpus();
 // at or above the allowed number changes nothing.
 Result<void> confine_to_cpus(unsigned count);
 
+// Lets the calling thread run on every CPU of the process: the main thread's set, which
+// confine_to_cpus narrows. A thread started from a runtime core inherits that core's pin to one
+// CPU and would only take turns with it (start_thread calls this). A failure changes nothing.
+void run_on_process_cpus();
+
 }  // namespace moonring
