@@ -1,13 +1,11 @@
 // The blocking pool: a job still queued is cancelled by the task's token; a job that is running
 // and never returns does not keep Runtime::join() past the grace period; pool threads (and every
 // thread started through start_thread) have SIGINT and SIGTERM blocked.
-#include <pthread.h>
-#include <sched.h>
 #include <signal.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -15,7 +13,9 @@
 
 #include "runtime/thread.hpp"
 #include "runtime/timer.hpp"
+#include "tests/pinned_cpus.hpp"
 #include "tests/runtime/test_support.hpp"
+#include "tests/skip.hpp"
 
 using namespace moonring;
 using namespace std::chrono_literals;
@@ -147,34 +147,13 @@ TEST_CASE("start_thread starts a thread with SIGINT and SIGTERM blocked") {
 TEST_CASE("start_thread from a thread pinned to one CPU starts a thread on every CPU") {
   // A runtime core is pinned to one CPU; the language service starts its loader and walk threads
   // from one, and they inherited the pin.
-  cpu_set_t process;
-  CPU_ZERO(&process);
-  REQUIRE(sched_getaffinity(getpid(), sizeof process, &process) == 0);
-  if (CPU_COUNT(&process) < 2) {
-    WARN("one CPU: nothing to spread over");
-    return;
-  }
-  int first = 0;
-  while (!CPU_ISSET(first, &process)) ++first;
-  int pinned_count = -1, started_count = -1;
-  std::thread core([&] {
-    cpu_set_t one;
-    CPU_ZERO(&one);
-    CPU_SET(first, &one);
-    if (pthread_setaffinity_np(pthread_self(), sizeof one, &one) != 0) return;
-    cpu_set_t now;
-    CPU_ZERO(&now);
-    sched_getaffinity(0, sizeof now, &now);
-    pinned_count = CPU_COUNT(&now);
-    std::thread helper = start_thread([&] {
-      cpu_set_t mine;
-      CPU_ZERO(&mine);
-      sched_getaffinity(0, sizeof mine, &mine);
-      started_count = CPU_COUNT(&mine);
-    });
-    helper.join();
-  });
-  core.join();
-  CHECK(pinned_count == 1);
-  CHECK(started_count == CPU_COUNT(&process));
+  if (test::cpu_count(true) < 2) return test::skip_because("one CPU: nothing to spread over");
+  const test::PinnedStart run = test::start_from_pinned_thread(
+      [](const std::function<void()>& body) {
+        std::thread helper = start_thread(body);
+        helper.join();
+      },
+      [] { return test::cpu_count(); });
+  CHECK(run.pinned == 1);
+  CHECK(run.started == test::cpu_count(true));
 }

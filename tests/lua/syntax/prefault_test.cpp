@@ -1,7 +1,5 @@
 // Prefaulter (pages made resident ahead of a filler, on a thread of its own) and the large
 // sources whose trees it warms.
-#include <pthread.h>
-#include <sched.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -9,6 +7,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -16,6 +15,8 @@
 #include "lang/lua/syntax/parser.hpp"
 #include "lang/lua/syntax/prefault.hpp"
 #include "lang/lua/syntax/process_cpus.hpp"
+#include "tests/pinned_cpus.hpp"
+#include "tests/skip.hpp"
 
 using namespace moonring::lua;
 
@@ -174,34 +175,19 @@ TEST_CASE("prefault: a large source of many statements parses as a small one doe
 TEST_CASE("prefault: a helper started from a pinned thread runs on every CPU of the process") {
   // A runtime core is pinned to one CPU, and the threads it starts inherit the pin: the warming
   // thread then only took turns with the parser it was meant to relieve.
-  cpu_set_t process;
-  CPU_ZERO(&process);
-  REQUIRE(sched_getaffinity(getpid(), sizeof process, &process) == 0);
-  if (CPU_COUNT(&process) < 2) {
-    WARN("one CPU: nothing to spread over");
-    return;
-  }
-  int first = 0;
-  while (!CPU_ISSET(first, &process)) ++first;
-  int inherited = -1, widened = -1;
-  std::thread pinned([&] {
-    cpu_set_t one;
-    CPU_ZERO(&one);
-    CPU_SET(first, &one);
-    if (pthread_setaffinity_np(pthread_self(), sizeof one, &one) != 0) return;
-    std::thread helper([&] {
-      cpu_set_t now;
-      CPU_ZERO(&now);
-      sched_getaffinity(0, sizeof now, &now);
-      inherited = CPU_COUNT(&now);
-      run_on_process_cpus();
-      CPU_ZERO(&now);
-      sched_getaffinity(0, sizeof now, &now);
-      widened = CPU_COUNT(&now);
-    });
-    helper.join();
-  });
-  pinned.join();
+  if (moonring::test::cpu_count(true) < 2)
+    return moonring::test::skip_because("one CPU: nothing to spread over");
+  int inherited = -1;
+  const moonring::test::PinnedStart run = moonring::test::start_from_pinned_thread(
+      [](const std::function<void()>& body) {
+        std::thread helper(body);
+        helper.join();
+      },
+      [&] {
+        inherited = moonring::test::cpu_count();
+        run_on_process_cpus();
+        return moonring::test::cpu_count();
+      });
   CHECK(inherited == 1);
-  CHECK(widened == CPU_COUNT(&process));
+  CHECK(run.started == moonring::test::cpu_count(true));
 }
