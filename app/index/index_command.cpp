@@ -25,6 +25,7 @@
 #include "app/index/index_progress.hpp"
 #include "app/index/lsif_writer.hpp"
 #include "app/index/ordered_parallel.hpp"
+#include "app/index/output_file.hpp"
 #include "app/index/scip_writer.hpp"
 #include "lang/lua/config/load.hpp"
 #include "lang/lua/index/document_index.hpp"
@@ -206,19 +207,18 @@ int index_command(int argc, const char* const* argv, int first) {
   for (std::size_t i = 0; i < sources.size(); ++i)
     if (opt.shards == 1 || shard_of(sources[i].relative, opt.shards) == opt.shard)
       mine.push_back(i);
-  std::FILE* out = std::fopen(opt.output.c_str(), "wb");
-  if (out == nullptr) {
-    std::fprintf(stderr, "moonring index: open %s: %s\n", opt.output.c_str(), std::strerror(errno));
+  OutputFile out;
+  if (!out.open(opt.output)) {
+    std::fprintf(stderr, "moonring index: %s\n", out.error().c_str());
     return 2;
   }
   const lua::index::Package package = package_of(roots.front());
   IndexProgress progress(stderr, terminal, mine.size(), "documents");
-  std::uint64_t bytes = 0;
   std::size_t symbols = 0, occurrences = 0, documents = 0;
   std::string chunk;
   auto flush = [&](bool force) {
     if (!force && chunk.size() < (1u << 20)) return;
-    bytes += std::fwrite(chunk.data(), 1, chunk.size(), out);
+    out.write(chunk);  // a failure is kept and reported at close
     chunk.clear();
   };
   std::unique_ptr<LsifWriter> lsif;
@@ -272,16 +272,15 @@ int index_command(int argc, const char* const* argv, int first) {
   if (lsif) lsif->finish();
   flush(true);
   progress.finish();
-  if (std::fclose(out) != 0) {
-    std::fprintf(stderr, "moonring index: write %s: %s\n", opt.output.c_str(),
-                 std::strerror(errno));
+  if (!out.close()) {
+    std::fprintf(stderr, "moonring index: %s\n", out.error().c_str());
     return 2;
   }
   std::fprintf(stderr,
                "moonring index: %zu files, %zu symbols, %zu occurrences, %.2f s, %s -> %s\n",
                documents, symbols, occurrences,
                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
-               human_mb(bytes).c_str(), opt.output.c_str());
+               human_mb(out.bytes()).c_str(), opt.output.c_str());
   return 0;
 }
 

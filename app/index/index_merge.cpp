@@ -7,6 +7,7 @@
 #include <optional>
 #include <string_view>
 
+#include "app/index/output_file.hpp"
 #include "app/index/scip_reader.hpp"
 #include "app/index/scip_writer.hpp"
 #include "scip.pb.h"
@@ -56,8 +57,11 @@ Result<MergeStats> merge_scip(const std::vector<std::string>& inputs, const std:
     in.push_back({std::move(*reader), std::nullopt, {}});
     if (auto r = advance(in.back(), metadata, path); !r) return r.error();
   }
-  std::FILE* out = std::fopen(output.c_str(), "wb");
-  if (out == nullptr) return errno_error(errno, "open " + output);
+  OutputFile out;
+  const auto output_error = [&out] {
+    return Error{std::make_error_code(std::errc::io_error), out.error()};
+  };
+  if (!out.open(output)) return output_error();
   MergeStats stats;
   std::string chunk;
   append_index_field(chunk, 1, metadata);
@@ -70,7 +74,6 @@ Result<MergeStats> merge_scip(const std::vector<std::string>& inputs, const std:
         pick = i;
     if (pick == in.size()) break;
     if (!first && in[pick].relative_path == last) {
-      std::fclose(out);
       return merge_error("document " + last + " is in more than one input");
     }
     first = false;
@@ -78,16 +81,14 @@ Result<MergeStats> merge_scip(const std::vector<std::string>& inputs, const std:
     append_index_field(chunk, 2, in[pick].document->bytes);
     ++stats.documents;
     if (chunk.size() > (1u << 20)) {
-      stats.bytes += std::fwrite(chunk.data(), 1, chunk.size(), out);
+      out.write(chunk);  // a failure is kept and reported at close
       chunk.clear();
     }
-    if (auto r = advance(in[pick], metadata, inputs[pick]); !r) {
-      std::fclose(out);
-      return r.error();
-    }
+    if (auto r = advance(in[pick], metadata, inputs[pick]); !r) return r.error();
   }
-  stats.bytes += std::fwrite(chunk.data(), 1, chunk.size(), out);
-  if (std::fclose(out) != 0) return errno_error(errno, "write " + output);
+  out.write(chunk);
+  if (!out.close()) return output_error();
+  stats.bytes = out.bytes();
   return stats;
 }
 
