@@ -1,10 +1,11 @@
 // OutputFile: whole aligned blocks go out with O_DIRECT; the last partial block, after O_DIRECT
 // is turned off on the descriptor, goes through the page cache (a direct write must be a whole
-// number of blocks). A file system that refuses O_DIRECT (at open, or EINVAL at the first write)
-// gets plain writes.
+// number of blocks). A file system that refuses O_DIRECT (when it is set, or EINVAL at the first
+// write), and anything not a regular file, gets plain writes.
 #include "app/index/output_file.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -35,11 +36,15 @@ bool OutputFile::open(const std::string& path) {
     return fail("buffer for");
   }
   buffer_.reset(static_cast<char*>(memory));
-  constexpr int kFlags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC;
-  fd_ = ::open(path.c_str(), kFlags | O_DIRECT, 0666);
-  direct_ = fd_ >= 0;
-  if (fd_ < 0) fd_ = ::open(path.c_str(), kFlags, 0666);
-  return fd_ >= 0 || fail("open");
+  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd_ < 0) return fail("open");
+  // Direct only to a regular file: on a pipe (`-o /dev/stdout | ...`) O_DIRECT is packet mode,
+  // whose reader loses what does not fit its buffer. A file system without direct I/O refuses
+  // the flag here (or at the first write, see drain).
+  struct stat st {};
+  if (fstat(fd_, &st) == 0 && S_ISREG(st.st_mode))
+    direct_ = fcntl(fd_, F_SETFL, fcntl(fd_, F_GETFL) | O_DIRECT) == 0;
+  return true;
 }
 
 bool OutputFile::write(std::string_view bytes) {

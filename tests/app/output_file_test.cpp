@@ -9,6 +9,7 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -82,4 +83,38 @@ TEST_CASE("output file: a write the device refuses is an error at close", "[outp
   CHECK_FALSE(out.write(data));
   CHECK_FALSE(out.close());
   CHECK(out.error().find("/dev/full") != std::string::npos);
+}
+
+TEST_CASE("output file: through a pipe, a reader with a small buffer gets every byte",
+          "[output_file]") {
+  // `-o /dev/stdout | consumer`: O_DIRECT would make the pipe a packet pipe, whose reads drop
+  // what does not fit their buffer. The writer runs on its own thread (the pipe fills up); its
+  // outcome is checked here, after it has joined.
+  int fds[2];
+  REQUIRE(pipe(fds) == 0);
+  const std::string path = "/proc/self/fd/" + std::to_string(fds[1]);
+  std::string written;
+  bool opened = false, wrote = false, closed = false;
+  std::thread writer([&] {
+    moonring::app::OutputFile out;
+    opened = out.open(path);
+    if (opened) {
+      std::string data(6u << 20, '\0');
+      for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<char>(i * 31 + i / 4096);
+      wrote = out.write(data);
+      closed = out.close();
+      written = std::move(data);
+    }
+    ::close(fds[1]);
+  });
+  std::string read;
+  char buffer[1000];
+  for (ssize_t n; (n = ::read(fds[0], buffer, sizeof buffer)) > 0;) read.append(buffer, n);
+  writer.join();
+  ::close(fds[0]);
+  CHECK(opened);
+  CHECK(wrote);
+  CHECK(closed);
+  CHECK(read.size() == written.size());
+  CHECK(read == written);
 }
