@@ -15,16 +15,10 @@
 #include <catch2/catch.hpp>
 
 #include "app/index/output_file.hpp"
+#include "tests/file_text.hpp"
 #include "tests/skip.hpp"
 
 namespace {
-
-std::string read_all(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // Pieces of the sizes a writer appends (documents, 1 MB chunks), adding up to `total`.
 std::string write_in_pieces(moonring::app::OutputFile& out, std::size_t total, unsigned seed) {
@@ -53,7 +47,7 @@ void round_trip(const std::string& dir) {
     const std::string written = write_in_pieces(out, size, seed++);
     REQUIRE(out.close());
     CHECK(out.bytes() == size);
-    const std::string read = read_all(path);
+    const std::string read = moonring::test::file_text(path);
     std::remove(path.c_str());
     INFO("size " << size << " in " << dir << (out.direct() ? " (direct)" : ""));
     CHECK(read.size() == written.size());

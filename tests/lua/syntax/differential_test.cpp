@@ -16,18 +16,12 @@
 
 #include "lang/lua/syntax/lexer.hpp"
 #include "lang/lua/syntax/parser.hpp"
+#include "tests/file_text.hpp"
 
 using namespace moonring::lua;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::string shell_quote(const std::string& s) {
   std::string q = "'";
@@ -181,14 +175,14 @@ TEST_CASE("corpus: same verdict and first error line as luac", "[differential]")
     for (const auto& f : batch) cmd += std::string(" ") + shell_quote(f);
     if (run(cmd).status != 0) {
       for (const auto& f : batch) {
-        std::string d = compare(f, read_file(f), true);
+        std::string d = compare(f, moonring::test::file_text(f), true);
         if (!d.empty()) disagreements.push_back(d);
       }
     }
     batch.clear();
   };
   for (const auto& f : files) {
-    const std::string src = read_file(f);
+    const std::string src = moonring::test::file_text(f);
     ParseResult r = parse(src, LuaVersion::Lua54);
     if (r.ok()) {
       ++accepted;
@@ -219,7 +213,7 @@ TEST_CASE("mutants: same verdict and first error line as luac 5.4 and 5.1", "[di
   const int kMutants = 300;
   for (int i = 0; i < kMutants; ++i) {
     const std::string& f = files[rng.next(static_cast<std::uint32_t>(files.size()))];
-    const std::string src = read_file(f);
+    const std::string src = moonring::test::file_text(f);
     const auto toks = token_ranges(src);
     if (toks.empty()) continue;
     const std::string m = mutate(src, toks, rng);

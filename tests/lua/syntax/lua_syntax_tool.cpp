@@ -13,17 +13,7 @@
 #include <vector>
 
 #include "lang/lua/syntax/parser.hpp"
-
-namespace {
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-}  // namespace
+#include "tests/file_text.hpp"
 
 int main(int argc, char** argv) {
   using namespace moonring::lua;
@@ -55,7 +45,7 @@ int main(int argc, char** argv) {
   sources.reserve(files.size());
   std::size_t bytes = 0;
   for (const auto& f : files) {
-    sources.push_back(read_file(f));
+    sources.push_back(moonring::test::file_text(f));
     bytes += sources.back().size();
   }
   if (bench > 0) {

@@ -7,18 +7,14 @@
 #include <fstream>
 #include <sstream>
 
+#include "tests/file_text.hpp"
 #include "tests/workspace/map/map_test_support.hpp"
 #include "workspace/map/mapped_region.hpp"
 
 using namespace moonring;
 
 namespace {
-std::string file_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using moonring::test::file_text;
 std::string_view view(std::span<const std::byte> b) {
   return {reinterpret_cast<const char*>(b.data()), b.size()};
 }
