@@ -9,8 +9,8 @@
 
 #include "app/index/output_file.hpp"
 #include "app/index/scip_reader.hpp"
+#include "app/index/scip_wire.hpp"
 #include "app/index/scip_writer.hpp"
-#include "scip.pb.h"
 
 namespace moonring::app {
 namespace {
@@ -37,10 +37,9 @@ Result<void> advance(Input& in, std::string& metadata, const std::string& name) 
       continue;
     }
     if ((*field)->number != 2) continue;  // external symbols: the indexer writes none
-    scip::Document doc;
-    if (!doc.ParseFromString((*field)->bytes))
-      return merge_error(name + ": a document that does not parse");
-    in.relative_path = doc.relative_path();
+    const std::optional<std::string_view> path = document_relative_path((*field)->bytes);
+    if (!path) return merge_error(name + ": a document that does not parse");
+    in.relative_path = std::string(*path);
     in.document = std::move(**field);
     return {};
   }

@@ -6,7 +6,7 @@
 #include <span>
 #include <vector>
 
-#include "scip.pb.h"
+#include "app/index/scip_schema.hpp"
 
 namespace moonring::app {
 namespace {
@@ -15,38 +15,39 @@ using lua::index::IndexedDocument;
 using lua::index::IndexSymbol;
 using lua::index::SymbolKind;
 
-scip::SymbolInformation_Kind kind_of(const IndexSymbol& s) {
-  using K = scip::SymbolInformation;
-  if (s.function) return s.kind == SymbolKind::method ? K::Method : K::Function;
+scip_schema::Kind kind_of(const IndexSymbol& s) {
+  using K = scip_schema::Kind;
+  if (s.function) return s.kind == SymbolKind::method ? K::method : K::function;
   switch (s.kind) {
     case SymbolKind::parameter:
-      return K::Parameter;
+      return K::parameter;
     case SymbolKind::field:
     case SymbolKind::module_member:
-      return K::Field;
+      return K::field;
     case SymbolKind::method:
-      return K::Method;
+      return K::method;
     case SymbolKind::label:
-      return K::UnspecifiedKind;
+      return K::unspecified;
     case SymbolKind::local:
     case SymbolKind::global:
-      return K::Variable;
+      return K::variable;
   }
-  return K::UnspecifiedKind;
+  return K::unspecified;
 }
 
-scip::Severity severity_of(service::Severity s) {
+scip_schema::Severity severity_of(service::Severity s) {
+  using S = scip_schema::Severity;
   switch (s) {
     case service::Severity::error:
-      return scip::Error;
+      return S::error;
     case service::Severity::warning:
-      return scip::Warning;
+      return S::warning;
     case service::Severity::information:
-      return scip::Information;
+      return S::information;
     case service::Severity::hint:
-      return scip::Hint;
+      return S::hint;
   }
-  return scip::UnspecifiedSeverity;
+  return S::unspecified;
 }
 
 // Into a small buffer first: one append per number rather than one per byte.
@@ -153,8 +154,8 @@ std::string scip_document(const IndexedDocument& doc) {
     r = put_varint(r, widened(static_cast<std::int32_t>(o.span.end.utf16)));
     const auto range_size = static_cast<std::size_t>(r - range);
     const std::string& symbol = doc.symbols[o.symbol].symbol;
-    std::int32_t roles = o.definition ? scip::Definition : 0;
-    roles |= o.write ? scip::WriteAccess : scip::ReadAccess;
+    std::int32_t roles = o.definition ? scip_schema::kDefinition : 0;
+    roles |= o.write ? scip_schema::kWriteAccess : scip_schema::kReadAccess;
     char tail[11];
     char* t = tail;
     if (roles != 0) {
@@ -187,13 +188,15 @@ std::string scip_document(const IndexedDocument& doc) {
     encode_range(m, d.span, scratch);
     inner.clear();
     Encoder diag(inner);
-    diag.int32(1, severity_of(d.severity));
+    diag.int32(1, static_cast<std::int32_t>(severity_of(d.severity)));
     diag.bytes(2, d.code);
     diag.bytes(3, d.message);
     diag.bytes(4, d.source.empty() ? std::string_view("moonring") : std::string_view(d.source));
     std::vector<std::int32_t> tags;
     for (service::Tag t : d.tags)
-      tags.push_back(t == service::Tag::unnecessary ? scip::Unnecessary : scip::Deprecated);
+      tags.push_back(static_cast<std::int32_t>(t == service::Tag::unnecessary
+                                                   ? scip_schema::DiagnosticTag::unnecessary
+                                                   : scip_schema::DiagnosticTag::deprecated));
     diag.packed(5, tags, scratch);
     m.element(6, inner);
     e.element(2, message);
@@ -204,23 +207,27 @@ std::string scip_document(const IndexedDocument& doc) {
     Encoder m(message);
     m.bytes(1, s.symbol);
     if (!s.documentation.empty()) m.element(3, s.documentation);
-    m.int32(5, kind_of(s));
+    m.int32(5, static_cast<std::int32_t>(kind_of(s)));
     m.bytes(6, s.display_name);
     e.element(3, message);
   }
   e.bytes(4, "Lua");
-  e.int32(6, scip::UTF16CodeUnitOffsetFromLineStart);
+  e.int32(6, scip_schema::kUtf16CodeUnitOffsetFromLineStart);
   return out;
 }
 
 std::string scip_metadata(std::string_view project_root_uri, std::string_view tool_version) {
-  scip::Metadata meta;
-  meta.set_version(scip::UnspecifiedProtocolVersion);
-  meta.mutable_tool_info()->set_name("moonring");
-  meta.mutable_tool_info()->set_version(std::string(tool_version));
-  meta.set_project_root(std::string(project_root_uri));
-  meta.set_text_document_encoding(scip::UTF8);
-  return meta.SerializeAsString();
+  // Metadata{version = 1 (UnspecifiedProtocolVersion: the default, left out), tool_info = 2,
+  // project_root = 3, text_document_encoding = 4}; ToolInfo{name = 1, version = 2}.
+  std::string tool, out;
+  Encoder t(tool);
+  t.bytes(1, "moonring");
+  t.bytes(2, tool_version);
+  Encoder m(out);
+  m.element(2, tool);
+  m.bytes(3, project_root_uri);
+  m.int32(4, scip_schema::kUtf8);
+  return out;
 }
 
 void append_index_field(std::string& out, int field, std::string_view bytes) {

@@ -160,6 +160,15 @@ TEST_CASE("index: merge refuses a document that two inputs hold") {
   CHECK(test::slurp(t.path("log")).find("more than one input") != std::string::npos);
 }
 
+TEST_CASE("index: merge refuses a document that does not parse") {
+  test::TempTree t;
+  // scip.Index{documents: Document{occurrences: Occurrence{range: 5 bytes claimed, none there}}}
+  t.add("bad.scip", std::string("\x12\x04\x12\x02\x0a\x05", 6));
+  CHECK(test::run(std::string(MOONRING_BIN) + " index merge " + t.path("bad.scip") + " -o " +
+                  t.path("out.scip") + " 2>" + t.path("log")) == 2);
+  CHECK(test::slurp(t.path("log")).find("a document that does not parse") != std::string::npos);
+}
+
 TEST_CASE("index: --format lsif writes LSIF 0.6 JSON lines") {
   test::TempTree t;
   add_fixture(t);
