@@ -7,6 +7,7 @@
 
 #include "app/check/check_command.hpp"
 #include "app/index/index_command.hpp"
+#include "app/malloc_tuning.hpp"
 #include "app/protocol_commands.hpp"
 #include "app/run/run_command.hpp"
 #include "runtime/runtime.hpp"
@@ -53,6 +54,9 @@ int main(int argc, char** argv) {
   std::string_view command = argv[1];
   if (command == "version" || command == "--version") return version();
   if (command == "help" || command == "--help" || command == "-h") return usage(stdout);
+  // The commands that build large heaps (not `run`: the user's program keeps its own malloc).
+  if (command == "check" || command == "index" || command == "lsp" || command == "dap")
+    moonring::app::tune_malloc(argv);
   std::vector<std::string_view> rest(argv + 2, argv + argc);
   if (command == "check") return moonring::app::check_command(argc, argv, 2);
   if (command == "index") return moonring::app::index_command(argc, argv, 2);

@@ -106,6 +106,38 @@ test('launch: env and cwd reach the program', { timeout, skip }, async () => {
   }
 });
 
+test('launch: the adapter re-executes itself for malloc (app/malloc_tuning.hpp), the program gets the user\'s environment', { timeout, skip }, async () => {
+  const dir = fs.mkdtempSync(path.join(fixtures, '..', 'tmp-'));
+  fs.writeFileSync(path.join(dir, 'tunables.lua'), 'print(os.getenv("GLIBC_TUNABLES"), os.getenv("MOONRING_MALLOC_TUNED"))\n');
+  // On in every build (sanitizer builds leave it off by default); the user's own tunable kept.
+  const saved = { tuning: process.env.MOONRING_MALLOC_TUNING, tunables: process.env.GLIBC_TUNABLES };
+  process.env.MOONRING_MALLOC_TUNING = 'on';
+  process.env.GLIBC_TUNABLES = 'glibc.malloc.arena_max=4';
+  let dc;
+  try {
+    dc = await startAdapter();
+  } finally {
+    for (const [key, name] of [['tuning', 'MOONRING_MALLOC_TUNING'], ['tunables', 'GLIBC_TUNABLES']]) {
+      if (saved[key] === undefined) delete process.env[name];
+      else process.env[name] = saved[key];
+    }
+  }
+  try {
+    const terminated = dc.waitForEvent('terminated', STEP_MS);
+    await startSession(dc, 'launch', { program: 'tunables.lua', cwd: dir });
+    await terminated;
+    // The adapter's image (it has answered, so it is the last one) was started with the marker:
+    // it did re-execute.
+    const environ = fs.readFileSync(`/proc/${dc._adapterProcess.pid}/environ`, 'utf8').split('\0');
+    assert.ok(environ.some((v) => v.startsWith('MOONRING_MALLOC_TUNED=')), environ.filter((v) => /GLIBC|MOONRING/.test(v)).join(' '));
+    const stdout = dc.events('output').filter((e) => e.body.category === 'stdout').map((e) => e.body.output).join('');
+    assert.equal(stdout, 'glibc.malloc.arena_max=4\tnil\n');
+  } finally {
+    dc.stopAdapter();
+    fs.rmSync(dir, { recursive: true });
+  }
+});
+
 test('launch: a breakpoint on a tagged line stops there; disconnect ends the program', { timeout, skip }, async () => {
   const program = fixture('steps.lua');
   const line = tagLine(program, 'bp1');
