@@ -28,9 +28,9 @@ std::optional<MallocReexec> malloc_reexec_plan(const char* glibc_tunables, const
   if (t == "off") return std::nullopt;
   if (sanitized && t != "on") return std::nullopt;
   const std::string_view user = glibc_tunables ? glibc_tunables : "";
-  if (user.find("glibc.malloc.hugetlb") != std::string_view::npos ||
-      user.find("glibc.malloc.top_pad") != std::string_view::npos)
-    return std::nullopt;
+  for (std::string_view ours :
+       {"glibc.malloc.hugetlb", "glibc.malloc.top_pad", "glibc.malloc.mmap_threshold"})
+    if (user.find(ours) != std::string_view::npos) return std::nullopt;
   MallocReexec plan;
   plan.tunables =
       user.empty() ? std::string(kMallocTunables) : std::string(user) + ":" + kMallocTunables;

@@ -1,15 +1,18 @@
 // glibc's malloc, tuned for how moonring allocates, by re-executing once with GLIBC_TUNABLES.
 //
 // A command grows its heap by millions of small objects; glibc grows each thread's arena 128 KB
-// at a time and the kernel backs it 4 KB page by 4 KB page, one page fault each. Given 16 MB
-// steps (glibc.malloc.top_pad) on transparent huge pages (glibc.malloc.hugetlb=1, which
-// madvises the arenas: it needs THP `madvise` or `always`), the same work takes a few hundred
-// faults instead of thousands (docs/DESIGN.md, "Facts measured"). glibc reads
-// its tunables only when a program starts, hence the re-exec; the environment the user gave is
-// put back right after it, so that children (a debuggee) inherit theirs, not ours.
+// at a time and the kernel backs it 4 KB page by 4 KB page, one page fault each; and a buffer over
+// the mmap threshold (128 KB at first) gets pages of its own, faulted again for every file. Given
+// 16 MB steps (glibc.malloc.top_pad) on transparent huge pages (glibc.malloc.hugetlb=1, which
+// madvises the arenas: it needs THP `madvise` or `always`), and buffers up to 32 MB kept in the
+// arenas (glibc.malloc.mmap_threshold: with huge pages on, each mmap'd buffer was rounded up to
+// a zeroed 2 MB page, which made the 1 GB index slower), the same work takes a few hundred faults
+// instead of thousands (docs/DESIGN.md, "Facts measured"). glibc reads its tunables only when a
+// program starts, hence the re-exec; the environment the user gave is put back right after it,
+// so that children (a debuggee) inherit theirs, not ours.
 //
-// Off with MOONRING_MALLOC_TUNING=off; left alone when GLIBC_TUNABLES already sets either
-// tunable (the user's choice stands) and in sanitizer builds (their allocator is not glibc's)
+// Off with MOONRING_MALLOC_TUNING=off; left alone when GLIBC_TUNABLES already sets one of these
+// tunables (the user's choice stands) and in sanitizer builds (their allocator is not glibc's)
 // unless MOONRING_MALLOC_TUNING=on.
 #pragma once
 
@@ -19,7 +22,7 @@
 namespace moonring::app {
 
 inline constexpr const char* kMallocTunables =
-    "glibc.malloc.hugetlb=1:glibc.malloc.top_pad=16777216";
+    "glibc.malloc.hugetlb=1:glibc.malloc.top_pad=16777216:glibc.malloc.mmap_threshold=33554432";
 
 // What the re-exec sets: GLIBC_TUNABLES for the new image, and the marker that tells the new
 // image what to put back.

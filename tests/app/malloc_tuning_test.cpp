@@ -36,6 +36,7 @@ TEST_CASE("malloc tuning: the plan") {
     CHECK_FALSE(malloc_reexec_plan(nullptr, "off", nullptr, false));
     CHECK_FALSE(malloc_reexec_plan("glibc.malloc.hugetlb=0", nullptr, nullptr, false));
     CHECK_FALSE(malloc_reexec_plan("glibc.malloc.top_pad=0", nullptr, nullptr, false));
+    CHECK_FALSE(malloc_reexec_plan("glibc.malloc.mmap_threshold=0", nullptr, nullptr, false));
     CHECK_FALSE(malloc_reexec_plan(nullptr, nullptr, nullptr, true));  // a sanitizer's malloc
   }
   SECTION("a sanitizer build re-executes when asked to (the tests do)") {
