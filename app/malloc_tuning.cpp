@@ -4,7 +4,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <cstring>
+#include <string>
 #include <string_view>
 
 namespace moonring::app {
@@ -59,16 +59,12 @@ void tune_malloc(char** argv) {
     restore_after_malloc_reexec();
     return;
   }
-  const std::optional<std::string> was = user ? std::optional<std::string>(user) : std::nullopt;
   setenv(kMarker, plan->marker.c_str(), 1);
   setenv("GLIBC_TUNABLES", plan->tunables.c_str(), 1);
   execv("/proc/self/exe", argv);
-  // No /proc (a bare chroot): on as before, untuned.
-  unsetenv(kMarker);
-  if (was)
-    setenv("GLIBC_TUNABLES", was->c_str(), 1);
-  else
-    unsetenv("GLIBC_TUNABLES");
+  // No /proc (a bare chroot): on as before, untuned, with the environment put back as the
+  // re-executed image would have put it.
+  restore_after_malloc_reexec();
 }
 
 }  // namespace moonring::app
